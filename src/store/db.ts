@@ -2,6 +2,7 @@ import Dexie, { type Table } from 'dexie';
 import type { AgentEndReason, AgentEvent } from '../core/agent/events.js';
 import type { EvolutionState, RolloutRecord } from '../core/evolve/state.js';
 import type { HarnessDocument } from '../core/harness/schema.js';
+import { migrateSavedProfiles, modelIdOfProfile, type ModelProfile } from '../core/model/profile.js';
 import type { TokenUsage } from '../core/model/types.js';
 import type { TaskOutcome, VerifierResult } from '../core/tasks/types.js';
 
@@ -59,6 +60,27 @@ export interface SettingRecord {
   value: unknown;
 }
 
+/** A saved model profile (schema v4); before, all profiles were one array in the settings table. */
+export interface ModelProfileRecord {
+  id: string;
+  profile: ModelProfile;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * Which saved profiles an evolution started in this page runs with (schema v4). Kept beside the evolution's state
+ * (which core owns and the CLI writes too), by profile id, so editing a profile's URL or key keeps it resumable;
+ * the names are kept to say which one is missing after a delete.
+ */
+export interface EvolutionProfilesRecord {
+  evolutionId: string;
+  agentProfileId: string;
+  agentProfileName: string;
+  proposerProfileId: string;
+  proposerProfileName: string;
+}
+
 export const DEFAULT_DB_NAME = 'self-harness-studio';
 
 /**
@@ -73,6 +95,8 @@ export class StudioDatabase extends Dexie {
   batches!: Table<BatchRecord, string>;
   evolutions!: Table<EvolutionState, string>;
   rollouts!: Table<RolloutRecord, string>;
+  modelProfiles!: Table<ModelProfileRecord, string>;
+  evolutionProfiles!: Table<EvolutionProfilesRecord, string>;
 
   constructor(name = DEFAULT_DB_NAME, dexieOptions?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, dexieOptions);
@@ -111,5 +135,38 @@ export class StudioDatabase extends Dexie {
       evolutions: '&id, startedAt, status',
       rollouts: '&key, harnessHash, taskId, createdAt',
     });
+    // v4: any number of named model profiles, one record each (they were one settings array, one per provider), and
+    // the profiles each evolution runs with. Evolutions started earlier are linked to the profile of their model id.
+    this.version(4)
+      .stores({
+        modelProfiles: '&id, createdAt',
+        evolutionProfiles: '&evolutionId',
+      })
+      .upgrade(async (transaction) => {
+        const settings = transaction.table<SettingRecord, string>('settings');
+        const stored = await settings.get('modelProfiles');
+        const profiles = migrateSavedProfiles(stored?.value);
+        const now = Date.now();
+        await transaction.table<ModelProfileRecord, string>('modelProfiles').bulkAdd(profiles.map((profile, index) => ({ id: profile.id, profile, createdAt: now + index, updatedAt: now })));
+        if (stored) await settings.delete('modelProfiles');
+        const byModelId = (modelId: string) => profiles.find((profile) => modelIdOfProfile(profile) === modelId) ?? profiles.find((profile) => profile.label === modelId);
+        const links: EvolutionProfilesRecord[] = [];
+        await transaction
+          .table<EvolutionState, string>('evolutions')
+          .each((evolution) => {
+            const agent = byModelId(evolution.config.agentModelId);
+            if (!agent) return;
+            // A proposer no profile matches is left unset: resuming asks for one instead of guessing.
+            const proposer = byModelId(evolution.config.proposerModelId);
+            links.push({
+              evolutionId: evolution.id,
+              agentProfileId: agent.id,
+              agentProfileName: agent.label,
+              proposerProfileId: proposer?.id ?? '',
+              proposerProfileName: proposer?.label ?? evolution.config.proposerModelId,
+            });
+          });
+        if (links.length) await transaction.table('evolutionProfiles').bulkAdd(links);
+      });
   }
 }

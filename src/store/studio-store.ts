@@ -1,7 +1,6 @@
 import type { AgentEvent } from '../core/agent/events.js';
 import { harnessHash } from '../core/harness/harness.js';
 import type { HarnessDocument } from '../core/harness/schema.js';
-import type { ModelProfile } from '../core/model/profile.js';
 import type { TaskRunResult } from '../core/tasks/run-task.js';
 import type { BatchRecord, HarnessVersionRecord, RunRecord, StudioDatabase, TraceEventRecord } from './db.js';
 
@@ -136,12 +135,9 @@ export async function setSetting(db: StudioDatabase, key: string, value: unknown
 }
 
 export const SETTINGS = {
-  modelProfiles: 'modelProfiles',
+  /** The profile runs use; the profiles themselves are in the `modelProfiles` table (model-profiles.ts). */
   activeModelProfileId: 'activeModelProfileId',
   activeHarnessHash: 'activeHarnessHash',
   /** `just-bash` (default) or `webcontainer`: what runs the agent's commands. */
   sandboxPreference: 'sandboxPreference',
 } as const;
-
-export const getModelProfiles = (db: StudioDatabase) => getSetting<ModelProfile[]>(db, SETTINGS.modelProfiles, []);
-export const saveModelProfiles = (db: StudioDatabase, profiles: ModelProfile[]) => setSetting(db, SETTINGS.modelProfiles, profiles);

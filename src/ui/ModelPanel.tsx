@@ -1,113 +1,26 @@
 import { useState } from 'react';
-import { describeModelProfileProblems, isLocalProfile, type ModelProfile, type ModelProvider, wllamaModelName } from '../core/model/profile.js';
+import { describeModelProfileProblems, duplicateProfile, isLocalProfile, type ModelProfile, type ModelProvider, newProfileId } from '../core/model/profile.js';
 import type { ActionProtocol } from '../core/model/types.js';
 import type { StudioDatabase } from '../store/db.js';
-import { SETTINGS, saveModelProfiles, setSetting } from '../store/studio-store.js';
+import { deleteModelProfile, saveModelProfile, setActiveModelProfileId } from '../store/model-profiles.js';
+import { ConnectionTest } from './ConnectionTest.js';
 import { errorMessage } from './format.js';
+import { type ModelFormState, newProfileForm, profileForm, profileFromForm, sameProfile, suggestedName } from './model-form.js';
+import './model-profiles.css';
 import { Panel } from './Panel.js';
+import { ProfileList } from './ProfileList.js';
 import { ProgressBar } from './ProgressBar.js';
 import { profileKey, type ModelLoader } from './use-model-loader.js';
 import { WebLLMPicker } from './WebLLMPicker.js';
-import { WllamaSourceFields, type WllamaFormState } from './WllamaSourceFields.js';
+import { WllamaSourceFields } from './WllamaSourceFields.js';
 
 interface Props {
   db: StudioDatabase;
   profiles: ModelProfile[];
   activeProfile?: ModelProfile;
   loader: ModelLoader;
-  onSaved(profile: ModelProfile, profiles: ModelProfile[]): void;
-}
-
-interface FormState {
-  provider: ModelProvider;
-  baseUrl: string;
-  model: string;
-  apiKey: string;
-  actionProtocol: ActionProtocol;
-  anthropicApiKey: string;
-  anthropicModel: string;
-  anthropicBaseUrl: string;
-  webllmModelId: string;
-  wllama: WllamaFormState;
-}
-
-// One saved profile per provider, so switching provider and back keeps what was typed.
-const PROFILE_IDS: Record<ModelProvider, string> = { 'openai-compatible': 'openai-compatible', anthropic: 'anthropic', webllm: 'webllm', wllama: 'wllama' };
-
-function initialForm(profiles: ModelProfile[], active?: ModelProfile): FormState {
-  const find = <P extends ModelProvider>(provider: P) => profiles.find((profile): profile is Extract<ModelProfile, { provider: P }> => profile.provider === provider);
-  const openai = find('openai-compatible');
-  const anthropic = find('anthropic');
-  const webllm = find('webllm');
-  const wllama = find('wllama');
-  return {
-    provider: active?.provider ?? 'openai-compatible',
-    baseUrl: openai?.baseUrl ?? '',
-    model: openai?.model ?? '',
-    apiKey: openai?.apiKey ?? '',
-    actionProtocol: openai?.actionProtocol ?? 'native_tools',
-    anthropicApiKey: anthropic?.apiKey ?? '',
-    anthropicModel: anthropic?.model ?? '',
-    anthropicBaseUrl: anthropic?.baseUrl ?? '',
-    webllmModelId: webllm?.modelId ?? '',
-    wllama: {
-      sourceKind: wllama?.source.kind ?? 'url',
-      url: wllama?.source.kind === 'url' ? wllama.source.url : '',
-      fileName: wllama?.source.kind === 'file' ? wllama.source.name : '',
-      contextTokens: wllama?.contextTokens === undefined ? '' : String(wllama.contextTokens),
-      maxOutputTokens: wllama?.maxOutputTokens === undefined ? '' : String(wllama.maxOutputTokens),
-    },
-  };
-}
-
-const hostOf = (url: string, fallback: string) => {
-  try {
-    return new URL(url).host;
-  } catch {
-    return fallback; // an invalid URL is reported by validation; the label is never shown for it
-  }
-};
-const optionalNumber = (text: string) => (text.trim() === '' ? undefined : Number(text));
-
-function profileFromForm(form: FormState): ModelProfile {
-  switch (form.provider) {
-    case 'webllm':
-      return { id: PROFILE_IDS.webllm, provider: 'webllm', label: `WebLLM ${form.webllmModelId}`, modelId: form.webllmModelId };
-    case 'anthropic': {
-      const baseUrl = form.anthropicBaseUrl.trim() || undefined;
-      return {
-        id: PROFILE_IDS.anthropic,
-        provider: 'anthropic',
-        label: `${form.anthropicModel.trim()} @ ${baseUrl ? hostOf(baseUrl, baseUrl) : 'Anthropic'}`,
-        apiKey: form.anthropicApiKey.trim(),
-        model: form.anthropicModel.trim(),
-        baseUrl,
-      };
-    }
-    case 'wllama': {
-      const { wllama } = form;
-      const source = wllama.sourceKind === 'url' ? { kind: 'url' as const, url: wllama.url.trim() } : { kind: 'file' as const, name: wllama.fileName };
-      const name = source.kind === 'url' && source.url === '' ? '' : wllamaModelName(source);
-      return {
-        id: PROFILE_IDS.wllama,
-        provider: 'wllama',
-        label: `wllama ${name || 'GGUF'} (CPU)`,
-        source,
-        contextTokens: optionalNumber(wllama.contextTokens),
-        maxOutputTokens: optionalNumber(wllama.maxOutputTokens),
-      };
-    }
-    case 'openai-compatible':
-      return {
-        id: PROFILE_IDS['openai-compatible'],
-        provider: 'openai-compatible',
-        label: `${form.model.trim()} @ ${hostOf(form.baseUrl.trim(), form.baseUrl.trim())}`,
-        baseUrl: form.baseUrl.trim(),
-        model: form.model.trim(),
-        apiKey: form.apiKey.trim() || undefined,
-        actionProtocol: form.actionProtocol,
-      };
-  }
+  /** The saved profiles or the one runs use changed. */
+  onChanged(profiles: ModelProfile[], activeProfile: ModelProfile | undefined): void;
 }
 
 const PROVIDERS: Array<{ value: ModelProvider; label: string; testId: string }> = [
@@ -117,58 +30,142 @@ const PROVIDERS: Array<{ value: ModelProvider; label: string; testId: string }> 
   { value: 'wllama', label: 'wllama (CPU, GGUF)', testId: 'provider-wllama' },
 ];
 
-/** Step 1: which model the agent uses. The profile (with any API key) is stored only in this browser's settings. */
-export function ModelPanel({ db, profiles, activeProfile, loader, onSaved }: Props) {
-  const [form, setForm] = useState<FormState>(() => initialForm(profiles, activeProfile));
+/**
+ * Step 1: the saved model profiles — any number per provider, each with a name — and the one runs use. Profiles,
+ * API keys included, are stored only in this browser's IndexedDB.
+ */
+export function ModelPanel({ db, profiles, activeProfile, loader, onChanged }: Props) {
+  const [form, setForm] = useState<ModelFormState>(() => (activeProfile ? profileForm(activeProfile, profiles) : newProfileForm(newProfileId())));
   const [problems, setProblems] = useState<string[]>([]);
-  const [saved, setSaved] = useState<string | undefined>();
-  const [saving, setSaving] = useState(false);
-  const update = (patch: Partial<FormState>) => {
+  const [message, setMessage] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const update = (patch: Partial<ModelFormState>) => {
     setForm((previous) => ({ ...previous, ...patch }));
-    setSaved(undefined);
+    setMessage(undefined);
     setProblems([]);
   };
+  const show = (next: ModelFormState, note?: string) => {
+    setForm(next);
+    setProblems([]);
+    setMessage(note);
+  };
 
-  const candidate = profileFromForm(form);
-  const dirty = !activeProfile || profileKey(activeProfile) !== profileKey(candidate);
+  const candidate = profileFromForm(form, profiles);
+  const savedVersion = profiles.find((profile) => profile.id === form.id);
+  const dirty = !sameProfile(savedVersion, candidate);
+  const name = (profile: ModelProfile | undefined) => (profile ? `“${profile.label}”` : '');
 
-  async function save() {
-    const found = describeModelProfileProblems(candidate);
-    setProblems(found);
-    setSaved(undefined);
-    if (found.length) return;
-    setSaving(true);
+  /** Run a store change; a failure (storage full, blocked) is shown and nothing on screen pretends it worked. */
+  async function act(change: () => Promise<void>) {
+    setBusy(true);
     try {
-      const next = [...profiles.filter((profile) => profile.id !== candidate.id), candidate];
-      await saveModelProfiles(db, next);
-      await setSetting(db, SETTINGS.activeModelProfileId, candidate.id);
-      onSaved(candidate, next);
-      setSaved(`Saved. Runs will use ${candidate.label}.`);
+      await change();
     } catch (error) {
       setProblems([`could not save: ${errorMessage(error)}`]);
+      setMessage(undefined);
     } finally {
-      setSaving(false);
+      setBusy(false);
     }
   }
 
+  const save = () =>
+    act(async () => {
+      const found = describeModelProfileProblems(candidate, profiles);
+      if (found.length) {
+        setProblems(found);
+        setMessage(undefined);
+        return;
+      }
+      const result = await saveModelProfile(db, candidate);
+      if (!result.ok) {
+        setProblems(result.problems);
+        return;
+      }
+      const saved = result.profiles.find((profile) => profile.id === candidate.id) ?? candidate;
+      // A new profile, or the one runs use, is what runs use next; editing another one (a proposer) changes nothing else.
+      const makeActive = form.isNew || !activeProfile || activeProfile.id === saved.id;
+      if (makeActive) await setActiveModelProfileId(db, saved.id);
+      const active = makeActive ? saved : result.profiles.find((profile) => profile.id === activeProfile?.id);
+      onChanged(result.profiles, active);
+      show(profileForm(saved, result.profiles), makeActive ? `Saved ${name(saved)}. Runs use it.` : `Saved ${name(saved)}. Runs still use ${name(active)}.`);
+    });
+
+  const use = (profile: ModelProfile) =>
+    act(async () => {
+      await setActiveModelProfileId(db, profile.id);
+      onChanged(profiles, profile);
+      setMessage(`Runs now use ${name(profile)}.`);
+    });
+
+  const duplicate = (profile: ModelProfile) =>
+    act(async () => {
+      const copy = duplicateProfile(profile, profiles);
+      const result = await saveModelProfile(db, copy);
+      if (!result.ok) return setProblems(result.problems);
+      onChanged(result.profiles, activeProfile);
+      show(profileForm(copy, result.profiles), `Duplicated ${name(profile)} as ${name(copy)}; edit it below.`);
+    });
+
+  const remove = (profile: ModelProfile) =>
+    act(async () => {
+      const { profiles: remaining, activeProfileId } = await deleteModelProfile(db, profile.id);
+      const active = remaining.find((item) => item.id === activeProfileId);
+      onChanged(remaining, active);
+      const runs = activeProfile?.id !== profile.id ? '' : active ? ` Runs now use ${name(active)}.` : ' No profile is used for runs now: save one.';
+      const next = form.id !== profile.id ? form : active ? profileForm(active, remaining) : newProfileForm(newProfileId(), profile.provider);
+      show(next, `Deleted ${name(profile)}.${runs}`);
+    });
+
+  const pickListedModel = (modelId: string) => update(form.provider === 'anthropic' ? { anthropicModel: modelId } : { model: modelId });
+
   const localActive = activeProfile !== undefined && isLocalProfile(activeProfile);
   const localLoaded = localActive && loader.loadedKey === profileKey(activeProfile);
+  const showingActive = activeProfile !== undefined && form.id === activeProfile.id && !dirty;
 
   return (
     <Panel
       step={1}
       title="Model"
       testId="model-panel"
-      help="Choose the LLM that drives the agent: any server that speaks the OpenAI chat-completions API (OpenAI, OpenRouter, Ollama, LM Studio…), Anthropic's API, or a model running inside this tab — on your GPU with WebLLM, or on the CPU with wllama (any GGUF file). The Models tab shows what your browser can run and what is downloaded."
+      help="Save one profile per model you use — any server that speaks the OpenAI chat-completions API (OpenAI, OpenRouter, Ollama, LM Studio…), Anthropic's API, or a model inside this tab (WebLLM on your GPU, wllama on the CPU) — each under its own name. Runs use the one marked; the Evolve page picks the agent and the proposer among them. The Models tab shows what your browser can run."
     >
+      <ProfileList
+        profiles={profiles}
+        activeId={activeProfile?.id}
+        editingId={form.isNew ? undefined : form.id}
+        onUse={(profile) => void use(profile)}
+        onEdit={(profile) => show(profileForm(profile, profiles))}
+        onDuplicate={(profile) => void duplicate(profile)}
+        onDelete={(profile) => void remove(profile)}
+      />
       <form
         className="model-form"
         noValidate
+        data-testid="model-form"
+        data-profile-id={form.id}
+        data-new={form.isNew}
         onSubmit={(event) => {
           event.preventDefault();
           void save();
         }}
       >
+        <div className="form-heading">
+          <h3 data-testid="model-form-heading">{form.isNew ? 'New profile' : `Editing ${name(savedVersion)}`}</h3>
+          {!(form.isNew && profiles.length === 0) && (
+            <button type="button" className="small" onClick={() => show(newProfileForm(newProfileId(), form.provider))} data-testid="profile-new">
+              New profile
+            </button>
+          )}
+        </div>
+        <label className="field">
+          <span>Profile name</span>
+          <input
+            type="text"
+            value={form.nameTouched ? form.name : suggestedName(form, profiles)}
+            onChange={(event) => update({ name: event.target.value, nameTouched: true })}
+            data-testid="model-profile-name"
+          />
+        </label>
         <fieldset className="segmented" data-testid="model-provider">
           <legend>Provider</legend>
           {PROVIDERS.map((provider) => (
@@ -228,7 +225,7 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onSaved }: Pro
 
         {form.provider === 'webllm' && <WebLLMPicker modelId={form.webllmModelId} onChange={(webllmModelId) => update({ webllmModelId })} />}
 
-        {form.provider === 'wllama' && <WllamaSourceFields value={form.wllama} onChange={(wllama) => update({ wllama })} />}
+        {form.provider === 'wllama' && <WllamaSourceFields key={form.id} value={form.wllama} onChange={(wllama) => update({ wllama })} />}
 
         {problems.length > 0 && (
           <ul className="error-list" data-testid="model-errors" role="alert">
@@ -239,16 +236,17 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onSaved }: Pro
         )}
 
         <div className="button-row">
-          <button type="submit" className="primary" disabled={saving} data-testid="model-save">
-            Save model
+          <button type="submit" className="primary" disabled={busy} data-testid="model-save">
+            {form.isNew ? 'Save profile' : 'Save changes'}
           </button>
-          {localActive && !dirty && (
+          <ConnectionTest profile={candidate} onPickModel={pickListedModel} />
+          {localActive && showingActive && (
             <button type="button" disabled={Boolean(loader.progress) || localLoaded} onClick={() => void loader.ensure(activeProfile).catch(() => undefined)} data-testid="model-load">
               {localLoaded ? 'Loaded' : 'Load now'}
             </button>
           )}
           <span className="status-text" data-testid="model-status">
-            {saved ?? (activeProfile ? <>Active: <strong>{activeProfile.label}</strong>{dirty && ' — unsaved changes'}</> : 'No model saved yet.')}
+            {message ?? (activeProfile ? <>Runs use <strong>{activeProfile.label}</strong>{dirty && ' — this form has unsaved changes'}</> : 'No model saved yet.')}
           </span>
         </div>
 

@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { ModelProfile } from '../core/model/profile.js';
+import { newProfileId, suggestProfileName, uniqueProfileName, type ModelProfile } from '../core/model/profile.js';
 import { builtinSuite } from '../core/tasks/builtin/index.js';
 import type { TaskSuite } from '../core/tasks/types.js';
 import { SuiteLoader } from './SuiteLoader.js';
 import type { HarnessVersionRecord } from '../store/db.js';
-import { getSetting, SETTINGS, saveModelProfiles, setSetting } from '../store/studio-store.js';
+import { saveModelProfile, setActiveModelProfileId } from '../store/model-profiles.js';
+import { getSetting, setSetting } from '../store/studio-store.js';
 import { EvolvePage } from './evolve/EvolvePage.js';
 import { HarnessPanel } from './HarnessPanel.js';
 import { ModelPanel } from './ModelPanel.js';
@@ -69,19 +70,28 @@ export function Workbench({ boot }: { boot: StudioBoot }) {
     </nav>
   );
 
-  async function activateProfile(next: ModelProfile) {
-    const all = [...profiles.filter((candidate) => candidate.id !== next.id), next];
-    await saveModelProfiles(db, all);
-    await setSetting(db, SETTINGS.activeModelProfileId, next.id);
+  /** The Models tab's "use this WebLLM model": its saved profile if there is one, else a new one; runs use it. */
+  async function useWebLLMModel(modelId: string): Promise<ModelProfile> {
+    let chosen = profiles.find((candidate) => candidate.provider === 'webllm' && candidate.modelId === modelId);
+    let all = profiles;
+    if (!chosen) {
+      const draft = { provider: 'webllm' as const, modelId };
+      chosen = { ...draft, id: newProfileId(), label: uniqueProfileName(suggestProfileName(draft), profiles) };
+      const result = await saveModelProfile(db, chosen);
+      if (!result.ok) throw new Error(result.problems.join('; '));
+      all = result.profiles;
+    }
+    await setActiveModelProfileId(db, chosen.id);
     setProfiles(all);
-    setProfile(next);
+    setProfile(chosen);
+    return chosen;
   }
 
   if (page === 'models') {
     return (
       <main className="workbench">
         {tabs}
-        <ModelsPage profiles={profiles} activeProfile={profile} loader={loader} onUseProfile={activateProfile} />
+        <ModelsPage profiles={profiles} activeProfile={profile} loader={loader} onUseWebLLMModel={useWebLLMModel} />
       </main>
     );
   }
@@ -118,9 +128,9 @@ export function Workbench({ boot }: { boot: StudioBoot }) {
           profiles={profiles}
           activeProfile={profile}
           loader={loader}
-          onSaved={(saved, all) => {
-            setProfile(saved);
+          onChanged={(all, active) => {
             setProfiles(all);
+            setProfile(active);
           }}
         />
         <TaskPicker

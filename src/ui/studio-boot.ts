@@ -2,7 +2,8 @@ import { createDefaultHarness } from '../core/harness/default-harness.js';
 import type { ModelProfile } from '../core/model/profile.js';
 import type { SandboxPreference } from '../platform/sandbox-choice.js';
 import { type HarnessVersionRecord, StudioDatabase } from '../store/db.js';
-import { getModelProfiles, getSetting, recoverInterruptedRuns, SETTINGS, saveHarnessVersion, setSetting } from '../store/studio-store.js';
+import { getActiveModelProfileId, listModelProfiles } from '../store/model-profiles.js';
+import { getSetting, recoverInterruptedRuns, SETTINGS, saveHarnessVersion, setSetting } from '../store/studio-store.js';
 
 /** What the app needs before it can show anything: the database and the user's choices from last time. */
 export interface StudioBoot {
@@ -42,8 +43,8 @@ async function openStudio(db: StudioDatabase): Promise<StudioBoot> {
     activeHarness = defaultVersion;
     await setSetting(db, SETTINGS.activeHarnessHash, activeHarness.hash);
   }
-  const profiles = await getModelProfiles(db);
-  const activeProfileId = await getSetting<string | undefined>(db, SETTINGS.activeModelProfileId, undefined);
+  const profiles = await listModelProfiles(db);
+  const activeProfileId = await getActiveModelProfileId(db);
   const activeProfile = profiles.find((profile) => profile.id === activeProfileId);
   const sandboxPreference = (await getSetting<string>(db, SETTINGS.sandboxPreference, 'just-bash')) === 'webcontainer' ? 'webcontainer' : 'just-bash';
   return { db, activeHarness, profiles, activeProfile, sandboxPreference, recoveredRuns };

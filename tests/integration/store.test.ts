@@ -7,16 +7,9 @@ import { JustBashSandbox } from '../../src/core/sandbox/just-bash-sandbox.js';
 import type { Task } from '../../src/core/tasks/types.js';
 import { StudioDatabase } from '../../src/store/db.js';
 import { runBatch } from '../../src/store/run-batch.js';
-import {
-  getModelProfiles,
-  getTrace,
-  listHarnessVersions,
-  listRuns,
-  recoverInterruptedRuns,
-  saveHarnessVersion,
-  saveModelProfiles,
-  startRun,
-} from '../../src/store/studio-store.js';
+import type { ModelProfile } from '../../src/core/model/profile.js';
+import { deleteModelProfile, getActiveModelProfileId, getEvolutionProfiles, listModelProfiles, saveModelProfile, setActiveModelProfileId } from '../../src/store/model-profiles.js';
+import { getTrace, listHarnessVersions, listRuns, recoverInterruptedRuns, saveHarnessVersion, startRun } from '../../src/store/studio-store.js';
 
 let dbName = '';
 let opened: StudioDatabase | undefined;
@@ -106,11 +99,36 @@ describe('store', () => {
     expect(recovered?.reason).toMatch(/interrupted/);
   });
 
-  it('keeps model profiles, API key included, only in settings', async () => {
+  it('keeps any number of named profiles per provider, API key included, and refuses a name already taken', async () => {
     const db = openDb();
-    await saveModelProfiles(db, [{ id: 'p1', provider: 'openai-compatible', label: 'local', baseUrl: 'http://localhost:11434/v1', model: 'qwen', apiKey: 'sk-secret', actionProtocol: 'native_tools' }]);
-    const profiles = await getModelProfiles(db);
-    expect(profiles[0]).toMatchObject({ apiKey: 'sk-secret' });
+    const agent: ModelProfile = { id: 'p1', provider: 'openai-compatible', label: 'Local agent', baseUrl: 'http://localhost:11434/v1', model: 'qwen', apiKey: 'sk-secret', actionProtocol: 'native_tools' };
+    const proposer: ModelProfile = { ...agent, id: 'p2', label: 'Big proposer', baseUrl: 'http://gpu-box:8000/v1', model: 'qwen-72b', apiKey: undefined };
+    expect(await saveModelProfile(db, agent)).toMatchObject({ ok: true });
+    expect(await saveModelProfile(db, proposer)).toMatchObject({ ok: true });
+    expect(await saveModelProfile(db, { ...proposer, id: 'p3', label: '  local   AGENT ' })).toEqual({ ok: false, problems: ['another profile is already named "Local agent": choose another name'] });
+    expect(await saveModelProfile(db, { ...proposer, id: 'p3', label: ' ' })).toMatchObject({ ok: false, problems: [expect.stringContaining('give this profile a name')] });
+    // Editing a profile keeps its id and its place in the list; its own name is not a clash.
+    expect(await saveModelProfile(db, { ...agent, baseUrl: 'http://localhost:11435/v1' })).toMatchObject({ ok: true });
+    const profiles = await listModelProfiles(db);
+    expect(profiles.map((profile) => [profile.id, profile.label])).toEqual([
+      ['p1', 'Local agent'],
+      ['p2', 'Big proposer'],
+    ]);
+    expect(profiles[0]).toMatchObject({ apiKey: 'sk-secret', baseUrl: 'http://localhost:11435/v1' });
+  });
+
+  it('deleting the active profile makes the next one active, and deleting the last leaves none', async () => {
+    const db = openDb();
+    const first: ModelProfile = { id: 'a', provider: 'anthropic', label: 'Claude', apiKey: 'k', model: 'claude-haiku-4-5' };
+    const second: ModelProfile = { id: 'b', provider: 'webllm', label: 'Tiny GPU', modelId: 'SmolLM2-360M-Instruct-q4f32_1-MLC' };
+    await saveModelProfile(db, first);
+    await saveModelProfile(db, second);
+    await setActiveModelProfileId(db, 'a');
+    expect(await deleteModelProfile(db, 'b')).toMatchObject({ activeProfileId: 'a', profiles: [first] });
+    await saveModelProfile(db, second);
+    expect(await deleteModelProfile(db, 'a')).toMatchObject({ activeProfileId: 'b', profiles: [second] });
+    expect(await deleteModelProfile(db, 'b')).toEqual({ activeProfileId: undefined, profiles: [] });
+    expect(await getActiveModelProfileId(db)).toBeUndefined();
   });
 });
 
@@ -136,7 +154,7 @@ describe('schema upgrade', () => {
 
     const db = new StudioDatabase(dbName);
     await db.open();
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(4);
     expect(await db.evolutions.count()).toBe(0);
     const runs = await db.runs.orderBy('startedAt').toArray();
     expect(runs.map((run) => run.outcome)).toEqual(['pass', 'fail']);
@@ -149,6 +167,59 @@ describe('schema upgrade', () => {
     expect(await db.traceEvents.count()).toBe(1);
     expect((await db.harnesses.get('h1'))?.label).toBe('old');
     expect((await db.settings.get('activeHarnessHash'))?.value).toBe('h1');
+    db.close();
+  });
+
+  it('moves the profiles a v3 database kept in one settings array into their own table, keeping ids, keys and the active one', async () => {
+    dbName = `legacy-v3-${Math.random().toString(36).slice(2)}`;
+    // A frozen copy of the v3 schema and of how it stored profiles: one array in settings, one profile per provider,
+    // the provider as id and an automatic label.
+    const legacy = new Dexie(dbName);
+    legacy.version(1).stores({ harnesses: '&hash, parentHash, createdAt', runs: '&id, harnessHash, taskId, startedAt', traceEvents: '[runId+seq], runId', settings: '&key' });
+    legacy.version(2).stores({ runs: '&id, batchId, harnessHash, modelId, taskId, startedAt, [harnessHash+modelId+taskId+attempt]', batches: '&id, startedAt' });
+    legacy.version(3).stores({ evolutions: '&id, startedAt, status', rollouts: '&key, harnessHash, taskId, createdAt' });
+    const oldProfiles = [
+      { id: 'openai-compatible', provider: 'openai-compatible', label: 'qwen2.5:7b @ localhost:11434', baseUrl: 'http://localhost:11434/v1', model: 'qwen2.5:7b', apiKey: 'sk-old', actionProtocol: 'json_action' },
+      { id: 'anthropic', provider: 'anthropic', label: 'claude-haiku-4-5 @ Anthropic', apiKey: 'sk-ant-old', model: 'claude-haiku-4-5' },
+      // Two labels that clash once names must be unique, and a record of no known provider.
+      { id: 'webllm', provider: 'webllm', label: 'qwen2.5:7b @ localhost:11434', modelId: 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC' },
+      { id: 'wllama', provider: 'wllama', label: '', source: { kind: 'file', name: 'SmolLM2-135M-Instruct.Q4_1.gguf' }, maxOutputTokens: 96 },
+      { id: 'mystery', provider: 'ollama-native' },
+    ];
+    await legacy.table('settings').bulkPut([
+      { key: 'modelProfiles', value: oldProfiles },
+      { key: 'activeModelProfileId', value: 'anthropic' },
+    ]);
+    const evolutionOf = (id: string, agentModelId: string, proposerModelId: string) => ({ id, formatVersion: 1, startedAt: 1, status: 'paused', config: { agentModelId, proposerModelId } });
+    await legacy.table('evolutions').bulkAdd([
+      evolutionOf('evo-a', 'openai-compatible:qwen2.5:7b@http://localhost:11434/v1', 'anthropic:claude-haiku-4-5'),
+      evolutionOf('evo-b', 'anthropic:claude-haiku-4-5', 'openai-compatible:gone@http://elsewhere/v1'),
+      evolutionOf('evo-c', 'openai-compatible:deleted-long-ago@http://x/v1', 'openai-compatible:deleted-long-ago@http://x/v1'),
+    ]);
+    legacy.close();
+
+    const db = new StudioDatabase(dbName);
+    await db.open();
+    expect(db.verno).toBe(4);
+    const profiles = await listModelProfiles(db);
+    expect(profiles.map((profile) => [profile.id, profile.label])).toEqual([
+      ['openai-compatible', 'qwen2.5:7b @ localhost:11434'],
+      ['anthropic', 'claude-haiku-4-5 @ Anthropic'],
+      ['webllm', 'qwen2.5:7b @ localhost:11434 (2)'],
+      ['wllama', 'wllama SmolLM2-135M-Instruct.Q4_1.gguf (CPU)'],
+    ]);
+    expect(profiles[0]).toEqual({ ...oldProfiles[0] });
+    expect(profiles[1]).toMatchObject({ apiKey: 'sk-ant-old' });
+    expect(profiles[3]).toMatchObject({ maxOutputTokens: 96 });
+    expect(await getActiveModelProfileId(db)).toBe('anthropic');
+    // One place for profiles now: the settings array is gone.
+    expect(await db.settings.get('modelProfiles')).toBeUndefined();
+    // Evolutions found their profiles by model id; an unknown proposer is left for the resume to ask about.
+    expect(await getEvolutionProfiles(db, 'evo-a')).toMatchObject({ agentProfileId: 'openai-compatible', proposerProfileId: 'anthropic', proposerProfileName: 'claude-haiku-4-5 @ Anthropic' });
+    expect(await getEvolutionProfiles(db, 'evo-b')).toMatchObject({ agentProfileId: 'anthropic', proposerProfileId: '', proposerProfileName: 'openai-compatible:gone@http://elsewhere/v1' });
+    expect(await getEvolutionProfiles(db, 'evo-c')).toBeUndefined();
+    // The migrated profiles are valid under today's rules, so they can be edited and saved again.
+    for (const profile of profiles) expect(await saveModelProfile(db, profile)).toMatchObject({ ok: true });
     db.close();
   });
 });

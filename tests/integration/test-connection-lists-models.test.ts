@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findConfiguredModel, listAnthropicModels, listModelsOfProfile, listOpenAICompatibleModels } from '../../src/core/model/list-models.js';
+import { checkModelFileUrl, findConfiguredModel, listAnthropicModels, listModelsOfProfile, listOpenAICompatibleModels } from '../../src/core/model/list-models.js';
 import { type ScriptedOpenAIServer, startScriptedOpenAIServer } from '../fixtures/scripted-openai-server.js';
 
 /**
@@ -182,5 +182,24 @@ describe('matching the configured model', () => {
     expect(findConfiguredModel(models, 'gpt-4')).toBeUndefined();
     expect(findConfiguredModel(models, 'claude-opus-4')).toBeUndefined();
     expect(findConfiguredModel(models, '')).toBeUndefined();
+  });
+});
+
+describe('checking a GGUF URL for wllama', () => {
+  it('says a file can be downloaded and how big it is, without downloading it, or why not', async () => {
+    const { url, seen } = await started((request, response) => {
+      if (request.url === '/models/smol.gguf') {
+        response.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': '98000000' });
+        response.end(request.method === 'HEAD' ? undefined : 'x'.repeat(10));
+        return;
+      }
+      response.writeHead(404, { 'Content-Type': 'text/plain' });
+      response.end('Entry not found');
+    });
+    expect(await checkModelFileUrl(`${url}/models/smol.gguf`)).toEqual({ ok: true, url: `${url}/models/smol.gguf`, sizeBytes: 98_000_000 });
+    expect(seen.at(-1)?.method).toBe('HEAD');
+    const missing = await checkModelFileUrl(`${url}/models/other.gguf`);
+    expect(missing).toMatchObject({ ok: false, error: { kind: 'not_found', status: 404 } });
+    if (!missing.ok) expect(missing.error.message).toContain('resolve/main');
   });
 });

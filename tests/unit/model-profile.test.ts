@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { AnthropicModel } from '../../src/core/model/anthropic.js';
 import { OpenAICompatibleModel } from '../../src/core/model/openai-compatible.js';
-import { describeModelProfileProblems, isLocalProfile, type ModelProfile, modelIdOfProfile, redactProfile, wllamaModelName } from '../../src/core/model/profile.js';
+import {
+  compareWithRecordedModel,
+  describeModelProfileProblems,
+  duplicateProfile,
+  isLocalProfile,
+  type ModelProfile,
+  modelIdOfProfile,
+  redactProfile,
+  suggestProfileName,
+  uniqueProfileName,
+  wllamaModelName,
+} from '../../src/core/model/profile.js';
 import { WebLLMModel } from '../../src/core/model/webllm.js';
 import { WllamaModel } from '../../src/core/model/wllama.js';
 
@@ -17,7 +28,7 @@ describe('model profiles', () => {
   });
 
   it('says what an Anthropic profile lacks', () => {
-    expect(describeModelProfileProblems({ provider: 'anthropic', apiKey: ' ', model: '' })).toEqual([
+    expect(describeModelProfileProblems({ provider: 'anthropic', label: 'claude', apiKey: ' ', model: '' })).toEqual([
       'an Anthropic API key is required (console.anthropic.com → API keys)',
       'model name is required (example: claude-sonnet-4-5, claude-haiku-4-5)',
     ]);
@@ -29,7 +40,7 @@ describe('model profiles', () => {
     expect(describeModelProfileProblems({ ...wllamaUrl, source: { kind: 'url', url: 'file:///m.gguf' } })).toEqual(['model URL must start with http:// or https://']);
     expect(describeModelProfileProblems({ ...wllamaFile, source: { kind: 'file', name: '' } })).toEqual(['pick a GGUF model file']);
     expect(describeModelProfileProblems({ ...wllamaFile, source: { kind: 'file', name: 'notes.txt' } })).toEqual(['the model file must be a .gguf file']);
-    expect(describeModelProfileProblems({ provider: 'wllama' } as Partial<ModelProfile>)).toEqual(['give the GGUF model as a URL or a local file']);
+    expect(describeModelProfileProblems({ provider: 'wllama', label: 'g' } as Partial<ModelProfile>)).toEqual(['give the GGUF model as a URL or a local file']);
     expect(describeModelProfileProblems({ ...wllamaUrl, contextTokens: 100 })).toEqual(['context size must be a whole number of tokens from 512 to 131072']);
     expect(describeModelProfileProblems({ ...wllamaUrl, contextTokens: Number.NaN })).toHaveLength(1);
     expect(describeModelProfileProblems({ ...wllamaUrl, maxOutputTokens: 0 })).toEqual(['the answer length limit must be a whole number of tokens, at least 1']);
@@ -51,5 +62,50 @@ describe('model profiles', () => {
     expect([openai, anthropic, webllm, wllamaUrl].map(isLocalProfile)).toEqual([false, false, true, true]);
     expect(redactProfile(anthropic)).toMatchObject({ apiKey: '(set)' });
     expect(JSON.stringify(redactProfile(anthropic))).not.toContain('sk-ant-1');
+  });
+});
+
+describe('profile names', () => {
+  const second: ModelProfile = { ...openai, id: 'second', label: 'Proposer on the GPU box', baseUrl: 'http://gpu-box:8000/v1' };
+
+  it('requires a name, refuses one another profile has (ignoring case and spaces), and lets a profile keep its own', () => {
+    expect(describeModelProfileProblems({ ...openai, label: '  ' })).toEqual(['give this profile a name (it is how the Run and Evolve pages list it)']);
+    expect(describeModelProfileProblems({ ...openai, id: 'new', label: 'proposer  on the gpu BOX ' }, [openai, second])).toEqual([
+      'another profile is already named "Proposer on the GPU box": choose another name',
+    ]);
+    expect(describeModelProfileProblems({ ...second, baseUrl: 'http://gpu-box:9000/v1' }, [openai, second])).toEqual([]);
+    expect(describeModelProfileProblems({ ...openai, label: 'x'.repeat(81) })).toEqual(['the name is too long (at most 80 characters)']);
+  });
+
+  it('suggests a name saying what runs where, for every provider', () => {
+    expect(suggestProfileName({ provider: 'openai-compatible', model: 'qwen2.5:7b', baseUrl: 'http://localhost:11434/v1' })).toBe('qwen2.5:7b @ localhost:11434');
+    expect(suggestProfileName({ provider: 'openai-compatible', model: '', baseUrl: 'not a url' })).toBe('model @ not a url');
+    expect(suggestProfileName({ provider: 'anthropic', model: 'claude-haiku-4-5' })).toBe('claude-haiku-4-5 @ Anthropic');
+    expect(suggestProfileName(webllm)).toBe('WebLLM Qwen2.5-0.5B-Instruct-q4f32_1-MLC');
+    expect(suggestProfileName(wllamaUrl)).toBe('wllama My Model.Q4_1.gguf (CPU)');
+  });
+
+  it('duplicates under a new id and a free name, API key included', () => {
+    const keyed: ModelProfile = { ...second, apiKey: 'sk-1' };
+    const copy = duplicateProfile(keyed, [openai, keyed]);
+    expect(copy).toMatchObject({ ...keyed, id: expect.stringMatching(/^profile-/), label: 'Proposer on the GPU box (copy)', apiKey: 'sk-1' });
+    expect(copy.id).not.toBe(keyed.id);
+    expect(duplicateProfile(keyed, [openai, keyed, copy]).label).toBe('Proposer on the GPU box (copy) (2)');
+    expect(uniqueProfileName('y'.repeat(80), [{ ...openai, label: 'y'.repeat(80) }])).toBe(`${'y'.repeat(76)} (2)`);
+  });
+});
+
+describe('a profile against the model an evolution recorded', () => {
+  it('is the same model after its key or an Anthropic base URL changes, moved after an OpenAI-compatible URL changes, different otherwise', () => {
+    const recorded = modelIdOfProfile(openai);
+    expect(compareWithRecordedModel(recorded, { ...openai, apiKey: 'sk-new', label: 'renamed' })).toBe('same');
+    expect(compareWithRecordedModel(recorded, { ...openai, baseUrl: 'http://127.0.0.1:9999/v1' })).toBe('moved');
+    expect(compareWithRecordedModel(recorded, { ...openai, model: 'qwen2.5:14b' })).toBe('different');
+    expect(compareWithRecordedModel(recorded, anthropic)).toBe('different');
+    expect(compareWithRecordedModel(modelIdOfProfile(anthropic), { ...anthropic, baseUrl: 'https://proxy.example/v1', apiKey: 'other' })).toBe('same');
+    // A model name with an @ in it is still told apart from its endpoint.
+    const odd: ModelProfile = { ...openai, model: 'team@org/model' };
+    expect(compareWithRecordedModel(modelIdOfProfile(odd), { ...odd, baseUrl: 'https://other.example/v1' })).toBe('moved');
+    expect(compareWithRecordedModel(modelIdOfProfile(odd), { ...odd, model: 'team@org/other' })).toBe('different');
   });
 });

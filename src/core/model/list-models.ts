@@ -95,7 +95,8 @@ export async function listOpenAICompatibleModels(endpoint: OpenAICompatibleEndpo
   const headers: Record<string, string> = { Accept: 'application/json' };
   const apiKey = endpoint.apiKey?.trim() ?? '';
   if (apiKey !== '') headers.Authorization = `Bearer ${apiKey}`;
-  const answer = await getJson(url, headers, options, { hasKey: apiKey !== '', notFoundHint: /\/v1$/.test(baseUrl) ? '' : ' OpenAI-compatible base URLs usually end in /v1.' });
+  const notFoundHint = `${/\/v1$/.test(baseUrl) ? '' : ' OpenAI-compatible base URLs usually end in /v1.'} Some servers serve chat without listing models; this check needs GET /models.`;
+  const answer = await getJson(url, headers, options, { hasKey: apiKey !== '', notFoundHint });
   if (!answer.ok) return { ok: false, url, error: answer.error };
   const models = modelsOf(answer.body);
   if (!models) return { ok: false, url, error: notAModelList(answer.body) };
@@ -116,7 +117,7 @@ export async function listAnthropicModels(endpoint: AnthropicEndpoint, options: 
   const models: ListedModel[] = [];
   let url = firstUrl;
   for (let page = 0; page < MAX_ANTHROPIC_PAGES; page++) {
-    const answer = await getJson(url, headers, options, { hasKey: endpoint.apiKey.trim() !== '', notFoundHint: '' });
+    const answer = await getJson(url, headers, options, { hasKey: endpoint.apiKey.trim() !== '', notFoundHint: ' Check the base URL (default https://api.anthropic.com).' });
     if (!answer.ok) return { ok: false, url: firstUrl, error: answer.error };
     const pageModels = modelsOf(answer.body);
     if (!pageModels) return { ok: false, url: firstUrl, error: notAModelList(answer.body) };
@@ -187,8 +188,29 @@ function notAModelList(body: unknown): ConnectionError {
 }
 
 type JsonAnswer = { ok: true; body: unknown } | { ok: false; error: ConnectionError };
+type TextAnswer = { ok: true; status: number; text: string; headers: Headers } | { ok: false; error: ConnectionError };
 
-async function getJson(url: string, headers: Record<string, string>, options: ListModelsOptions, context: { hasKey: boolean; notFoundHint: string }): Promise<JsonAnswer> {
+interface FailureContext {
+  hasKey: boolean;
+  /** Appended to a 404's message. */
+  notFoundHint: string;
+}
+
+async function getJson(url: string, headers: Record<string, string>, options: ListModelsOptions, context: FailureContext): Promise<JsonAnswer> {
+  const answer = await request(url, 'GET', headers, options, context);
+  if (!answer.ok) return answer;
+  try {
+    return { ok: true, body: JSON.parse(answer.text) };
+  } catch {
+    return {
+      ok: false,
+      error: { kind: 'bad_response', status: answer.status, message: `the endpoint answered, but not with JSON: is ${url} the API (not a web page)?`, serverMessage: snippet(answer.text) },
+    };
+  }
+}
+
+/** One request with a time limit; an OK answer's text, or the failure classified. */
+async function request(url: string, method: 'GET' | 'HEAD', headers: Record<string, string>, options: ListModelsOptions, context: FailureContext): Promise<TextAnswer> {
   const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
   const timeoutMs = Math.min(Math.max(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1), MAX_TIMER_MS);
   const controller = new AbortController();
@@ -209,30 +231,36 @@ async function getJson(url: string, headers: Record<string, string>, options: Li
   try {
     let response: Response;
     try {
-      response = await fetchImpl(url, { method: 'GET', headers, signal: controller.signal });
+      response = await fetchImpl(url, { method, headers, signal: controller.signal });
     } catch (error) {
       const corsApplies = options.corsApplies ?? typeof (globalThis as { location?: unknown }).location !== 'undefined';
       return { ok: false, error: stopped() ?? (await transportFailure(url, error, { fetchImpl, signal: controller.signal, corsApplies })) };
     }
     let text: string;
     try {
-      text = await response.text();
+      text = method === 'HEAD' ? '' : await response.text();
     } catch (error) {
       return { ok: false, error: stopped() ?? { kind: 'unreachable', message: `the connection to ${url} broke while reading the answer: ${describeThrown(error)}` } };
     }
     if (!response.ok) return { ok: false, error: httpFailure(response.status, text, url, context) };
-    try {
-      return { ok: true, body: JSON.parse(text) };
-    } catch {
-      return {
-        ok: false,
-        error: { kind: 'bad_response', status: response.status, message: `the endpoint answered, but not with JSON: is ${url} the API (not a web page)?`, serverMessage: snippet(text) },
-      };
-    }
+    return { ok: true, status: response.status, text, headers: response.headers };
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', forwardAbort);
   }
+}
+
+export type ModelFileCheck = { ok: true; url: string; sizeBytes?: number } | { ok: false; url: string; error: ConnectionError };
+
+/**
+ * Whether a model file (a wllama GGUF URL) can be downloaded from this page: a HEAD request, redirects followed,
+ * and its size when the server says. Nothing is downloaded.
+ */
+export async function checkModelFileUrl(url: string, options: ListModelsOptions = {}): Promise<ModelFileCheck> {
+  const answer = await request(url, 'HEAD', {}, options, { hasKey: false, notFoundHint: ' Check the file URL (on Hugging Face: …/resolve/main/<file>.gguf).' });
+  if (!answer.ok) return { ok: false, url, error: answer.error };
+  const length = Number(answer.headers.get('content-length'));
+  return { ok: true, url, sizeBytes: Number.isFinite(length) && length > 0 ? length : undefined };
 }
 
 /**
@@ -263,21 +291,14 @@ async function transportFailure(url: string, error: unknown, context: { fetchImp
 
 const CORS_ADVICE = "To allow this page: Ollama needs OLLAMA_ORIGINS=*, LM Studio its CORS switch; llama.cpp's server and vLLM allow every origin by default.";
 
-function httpFailure(status: number, body: string, url: string, context: { hasKey: boolean; notFoundHint: string }): ConnectionError {
+function httpFailure(status: number, body: string, url: string, context: FailureContext): ConnectionError {
   const serverMessage = serverMessageOf(body);
   const said = serverMessage ? `: ${serverMessage}` : '';
   if (status === 401 || status === 403) {
     const advice = context.hasKey ? 'check the API key' : 'this endpoint needs an API key';
     return { kind: 'auth', status, serverMessage, message: `the endpoint refused the request (HTTP ${status}) — ${advice}${said}` };
   }
-  if (status === 404) {
-    return {
-      kind: 'not_found',
-      status,
-      serverMessage,
-      message: `no model list at ${url} (HTTP 404).${context.notFoundHint} Some servers serve chat without listing models; this check needs GET /models${said}`,
-    };
-  }
+  if (status === 404) return { kind: 'not_found', status, serverMessage, message: `nothing at ${url} (HTTP 404)${said}.${context.notFoundHint}` };
   if (status === 429) return { kind: 'rate_limit', status, serverMessage, message: `rate limited (HTTP 429); try again in a moment${said}` };
   if (status >= 500) return { kind: 'server_error', status, serverMessage, message: `the server failed (HTTP ${status})${said}` };
   return { kind: 'http_error', status, serverMessage, message: `the endpoint refused the request (HTTP ${status})${said}` };

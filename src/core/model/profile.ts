@@ -7,7 +7,11 @@ import type { ActionProtocol } from './types.js';
  */
 export type WllamaProfileSource = { kind: 'url'; url: string } | { kind: 'file'; name: string };
 
-/** A model the user configured. API keys live only here, in the settings store, and are never exported. */
+/**
+ * A model the user configured and named; any number per provider. `id` is stable for the profile's life (runs and
+ * evolutions remember it); `label` is the name the user gave it, unique among saved profiles. API keys live only
+ * here, in the browser's IndexedDB, and are never exported.
+ */
 export type ModelProfile =
   | {
       id: string;
@@ -69,10 +73,29 @@ function urlProblem(value: unknown, what: string, example: string): string | und
 
 const isBlank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
 
-/** Every reason the profile cannot be saved, in words a user can act on; empty when it is usable. */
-export function describeModelProfileProblems(profile: Partial<ModelProfile>): string[] {
+export const PROFILE_NAME_MAX_LENGTH = 80;
+
+const normalName = (name: string) => name.trim().replace(/\s+/g, ' ').toLocaleLowerCase();
+
+/**
+ * Why `name` cannot name the profile `ownId` next to the `saved` ones: empty, too long, or (ignoring case and spaces)
+ * another profile's name — the agent and proposer pickers list profiles by name, so two alike could not be told apart.
+ */
+export function describeProfileNameProblems(name: unknown, saved: readonly ModelProfile[] = [], ownId?: string): string[] {
+  if (isBlank(name)) return ['give this profile a name (it is how the Run and Evolve pages list it)'];
+  const text = String(name);
+  if (text.trim().length > PROFILE_NAME_MAX_LENGTH) return [`the name is too long (at most ${PROFILE_NAME_MAX_LENGTH} characters)`];
+  const clash = saved.find((profile) => profile.id !== ownId && normalName(profile.label) === normalName(text));
+  return clash ? [`another profile is already named "${clash.label}": choose another name`] : [];
+}
+
+/**
+ * Every reason the profile cannot be saved, in words a user can act on; empty when it is usable. With `saved`, its
+ * name must also differ from theirs (the profile's own earlier version, same id, does not count).
+ */
+export function describeModelProfileProblems(profile: Partial<ModelProfile>, saved: readonly ModelProfile[] = []): string[] {
   const draft = profile as ProfileDraft;
-  const problems: string[] = [];
+  const problems: string[] = draft.provider ? describeProfileNameProblems(draft.label, saved, typeof draft.id === 'string' ? draft.id : undefined) : [];
   switch (draft.provider) {
     case 'openai-compatible': {
       const bad = urlProblem(draft.baseUrl, 'base URL', 'https://api.openai.com/v1 or http://localhost:11434/v1');
@@ -154,4 +177,93 @@ export function redactProfile(profile: ModelProfile): ModelProfile {
   if (profile.provider === 'openai-compatible') return { ...profile, apiKey: profile.apiKey ? '(set)' : undefined };
   if (profile.provider === 'anthropic') return { ...profile, apiKey: profile.apiKey ? '(set)' : '' };
   return profile;
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url.trim()).host : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The name a new profile gets until the user types one: what it runs and where, e.g. `qwen2.5:7b @ localhost:11434`. */
+export function suggestProfileName(profile: Partial<ModelProfile>): string {
+  const draft = profile as ProfileDraft;
+  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+  switch (draft.provider) {
+    case 'openai-compatible':
+      return `${text(draft.model) || 'model'} @ ${hostOf(text(draft.baseUrl)) ?? (text(draft.baseUrl) || 'endpoint')}`;
+    case 'anthropic':
+      return `${text(draft.model) || 'claude'} @ ${hostOf(text(draft.baseUrl)) ?? 'Anthropic'}`;
+    case 'webllm':
+      return `WebLLM ${text(draft.modelId) || 'model'}`;
+    case 'wllama': {
+      const source = draft.source as WllamaProfileSource | undefined;
+      const name = source && (source.kind === 'file' ? source.name : source.url) ? wllamaModelName(source) : 'GGUF';
+      return `wllama ${name} (CPU)`;
+    }
+    default:
+      return 'New profile';
+  }
+}
+
+/** `base`, or `base (2)`, `base (3)`… — the first that no saved profile is named; within the length limit. */
+export function uniqueProfileName(base: string, saved: readonly ModelProfile[]): string {
+  const taken = new Set(saved.map((profile) => normalName(profile.label)));
+  const trimmed = base.trim().replace(/\s+/g, ' ') || 'Profile';
+  if (trimmed.length <= PROFILE_NAME_MAX_LENGTH && !taken.has(normalName(trimmed))) return trimmed;
+  for (let index = 2; ; index++) {
+    const suffix = ` (${index})`;
+    const candidate = `${trimmed.slice(0, PROFILE_NAME_MAX_LENGTH - suffix.length).trimEnd()}${suffix}`;
+    if (!taken.has(normalName(candidate))) return candidate;
+  }
+}
+
+/** A fresh profile id; never reused, so what remembers a profile by id cannot find another one by mistake. */
+export function newProfileId(): string {
+  return `profile-${globalThis.crypto.randomUUID()}`;
+}
+
+/** A copy under a new id, named `<name> (copy)` (numbered when that is taken). The API key is copied too. */
+export function duplicateProfile(profile: ModelProfile, saved: readonly ModelProfile[], id: string = newProfileId()): ModelProfile {
+  return { ...profile, id, label: uniqueProfileName(`${profile.label} (copy)`, saved) };
+}
+
+/**
+ * Profiles as saved before they had user-given names (one per provider, id = provider, an automatic label), made
+ * valid under today's rules without losing any: ids kept (the active profile stays active), a missing or repeated
+ * name made unique, anything that is not a profile of a known provider dropped.
+ */
+export function migrateSavedProfiles(stored: unknown): ModelProfile[] {
+  if (!Array.isArray(stored)) return [];
+  const profiles: ModelProfile[] = [];
+  for (const item of stored) {
+    if (typeof item !== 'object' || item === null) continue;
+    const candidate = item as Partial<ModelProfile>;
+    if (!candidate.provider || !['openai-compatible', 'anthropic', 'webllm', 'wllama'].includes(candidate.provider)) continue;
+    const id = typeof candidate.id === 'string' && candidate.id !== '' && !profiles.some((profile) => profile.id === candidate.id) ? candidate.id : newProfileId();
+    const wanted = typeof candidate.label === 'string' && candidate.label.trim() !== '' ? candidate.label : suggestProfileName(candidate);
+    profiles.push({ ...(candidate as ModelProfile), id, label: uniqueProfileName(wanted, profiles) });
+  }
+  return profiles;
+}
+
+/**
+ * A model id without where the model is served. Only OpenAI-compatible ids carry the endpoint
+ * (`openai-compatible:<model>@<base URL>`); the others name the model alone.
+ */
+export function modelIdWithoutEndpoint(modelId: string): string {
+  const match = /^(openai-compatible:.*)@https?:\/\/[^@]*$/.exec(modelId);
+  return match ? match[1] : modelId;
+}
+
+/**
+ * How a profile relates to a model id recorded earlier (an evolution's agent, whose rollouts are cached under it):
+ * `same` id; `moved` — the same model at another endpoint (the profile's URL was edited); or a `different` model.
+ */
+export function compareWithRecordedModel(recordedModelId: string, profile: ModelProfile): 'same' | 'moved' | 'different' {
+  const current = modelIdOfProfile(profile);
+  if (current === recordedModelId) return 'same';
+  return modelIdWithoutEndpoint(current) === modelIdWithoutEndpoint(recordedModelId) ? 'moved' : 'different';
 }

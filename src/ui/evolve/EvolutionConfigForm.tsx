@@ -1,19 +1,16 @@
 import { useState } from 'react';
 import type { AcceptanceRule } from '../../core/evolve/gate.js';
 import type { EvolutionConfig } from '../../core/evolve/state.js';
-import { isLocalProfile, type ModelProfile } from '../../core/model/profile.js';
 
 type EditableConfig = Omit<EvolutionConfig, 'suiteId' | 'suiteHash' | 'agentModelId' | 'proposerModelId'>;
 
 interface Props {
-  profiles: ModelProfile[];
-  activeProfile?: ModelProfile;
   harnessLabel: string;
   suiteName: string;
   taskCount: number;
   defaults: EditableConfig;
   disabledReason?: string;
-  onStart(config: EditableConfig, proposer?: ModelProfile): void;
+  onStart(config: EditableConfig): void;
 }
 
 function NumberField({ label, value, onChange, min = 1, step = 1, testId, hint }: { label: string; value: number | undefined; onChange(value: number | undefined): void; min?: number; step?: number; testId: string; hint?: string }) {
@@ -26,9 +23,8 @@ function NumberField({ label, value, onChange, min = 1, step = 1, testId, hint }
 }
 
 /** Every knob of an evolution with the paper's defaults filled in. */
-export function EvolutionConfigForm({ profiles, activeProfile, harnessLabel, suiteName, taskCount, defaults, disabledReason, onStart }: Props) {
+export function EvolutionConfigForm({ harnessLabel, suiteName, taskCount, defaults, disabledReason, onStart }: Props) {
   const [config, setConfig] = useState<EditableConfig>(defaults);
-  const [proposerId, setProposerId] = useState<string>('');
   const [maxMinutes, setMaxMinutes] = useState<number | undefined>();
   const set = <K extends keyof EditableConfig>(key: K, value: EditableConfig[K]) => setConfig((current) => ({ ...current, [key]: value }));
   const setBudget = (patch: Partial<EditableConfig['budget']>) => setConfig((current) => ({ ...current, budget: { ...current.budget, ...patch } }));
@@ -39,8 +35,6 @@ export function EvolutionConfigForm({ profiles, activeProfile, harnessLabel, sui
     config.acceptance.kind === 'statistical' && !(config.acceptance.alpha > 0 && config.acceptance.alpha < 1) ? 'α must be between 0 and 1' : '',
   ].filter(Boolean);
   const blocked = disabledReason ?? problems[0];
-  const proposer = profiles.find((profile) => profile.id === proposerId);
-  const proposerNotLoadable = proposer !== undefined && activeProfile !== undefined && isLocalProfile(proposer) && isLocalProfile(activeProfile);
 
   return (
     <form
@@ -48,31 +42,13 @@ export function EvolutionConfigForm({ profiles, activeProfile, harnessLabel, sui
       onSubmit={(event) => {
         event.preventDefault();
         if (blocked) return;
-        onStart({ ...config, budget: { ...config.budget, maxWallTimeMs: maxMinutes ? maxMinutes * 60_000 : undefined } }, profiles.find((profile) => profile.id === proposerId));
+        onStart({ ...config, budget: { ...config.budget, maxWallTimeMs: maxMinutes ? maxMinutes * 60_000 : undefined } });
       }}
     >
       <p className="muted">
-        Agent model: <strong>{activeProfile?.label ?? 'none saved'}</strong> · starting harness: <strong>{harnessLabel}</strong> · suite: <strong data-testid="evolve-suite">{suiteName}</strong> ({taskCount} tasks; select at least 4 on the Run page to evolve over a subset)
+        Starting harness: <strong>{harnessLabel}</strong> · suite: <strong data-testid="evolve-suite">{suiteName}</strong> ({taskCount} tasks; select at least 4 on the Run page to evolve over a subset)
       </p>
       <div className="field-grid">
-        <label className="field">
-          <span>Proposer model (mines weaknesses, proposes edits)</span>
-          <select value={proposerId} onChange={(event) => setProposerId(event.target.value)} data-testid="evolve-proposer">
-            <option value="">the agent model itself (as in the paper)</option>
-            {profiles
-              .filter((profile) => profile.id !== activeProfile?.id)
-              .map((profile) => (
-                <option key={profile.id} value={profile.id}>
-                  {profile.label}
-                </option>
-              ))}
-          </select>
-          {proposerNotLoadable && (
-            <small className="muted" data-testid="evolve-proposer-note">
-              Both are in-page models and only one is loaded at a time: the agent model will propose instead. Pick a remote proposer (OpenAI-compatible or Anthropic) to use another model.
-            </small>
-          )}
-        </label>
         <label className="field">
           <span>Acceptance rule</span>
           <select

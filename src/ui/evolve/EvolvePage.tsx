@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { createEvolution, type EvolutionProgress, reviewCandidate, runEvolution, stopEvolution } from '../../core/evolve/evolution-loop.js';
 import { DEFAULT_EVOLUTION_CONFIG, type EvolutionConfig, type EvolutionState, type RolloutRecord } from '../../core/evolve/state.js';
-import { modelIdOfProfile, type ModelProfile } from '../../core/model/profile.js';
+import type { ModelProfile } from '../../core/model/profile.js';
 import { suiteHash } from '../../core/tasks/suite-hash.js';
 import type { TaskSuite } from '../../core/tasks/types.js';
 import { createModelFromProfile } from '../../platform/create-model.js';
 import type { HarnessVersionRecord, StudioDatabase } from '../../store/db.js';
 import { DexieEvolutionStore, importEvolution, listEvolutions } from '../../store/evolution-store.js';
+import { getEvolutionProfiles, saveEvolutionProfiles } from '../../store/model-profiles.js';
 import { saveHarnessVersion } from '../../store/studio-store.js';
 import { errorMessage } from '../format.js';
 import { Panel } from '../Panel.js';
@@ -16,6 +17,9 @@ import { explainLoadError, type ModelLoader } from '../use-model-loader.js';
 import type { SandboxChoice } from '../use-sandbox-choice.js';
 import { EvolutionConfigForm } from './EvolutionConfigForm.js';
 import { type EvolutionModels, loadEvolutionModels } from './evolution-models.js';
+import { planResume, type ResumeChoice } from './evolution-profiles.js';
+import { EvolutionModelPicker } from './EvolutionModelPicker.js';
+import { ResumeProfileChooser } from './ResumeProfileChooser.js';
 import { EvolutionView } from './EvolutionView.js';
 import './evolve.css';
 
@@ -44,6 +48,11 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
   const [progress, setProgress] = useState<EvolutionProgress | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
+  // The agent and proposer of the next evolution: any saved profiles; the agent starts as the one runs use.
+  const [chosenAgentId, setChosenAgentId] = useState<string | undefined>(activeProfile?.id);
+  const [proposerId, setProposerId] = useState('');
+  /** An evolution that cannot resume with the profiles it remembers: why, and what to preselect. */
+  const [resumeChoice, setResumeChoice] = useState<{ evolutionId: string; problems: string[]; suggestion: Partial<ResumeChoice> } | undefined>();
   const controller = useRef<AbortController | undefined>(undefined);
   /** The loop currently driven by this page; Stop waits for it so its last save (paused) cannot overwrite "done". */
   const driving = useRef<Promise<void> | undefined>(undefined);
@@ -61,8 +70,11 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
 
   const selected = evolutions.find((state) => state.id === selectedId);
 
-  const loadModels = (agentProfile: ModelProfile, proposerProfile: ModelProfile) =>
-    loadEvolutionModels(agentProfile, proposerProfile, { ensure: loader.ensure, create: (profile) => createModelFromProfile(profile) });
+  const agentProfile = profiles.find((profile) => profile.id === chosenAgentId) ?? activeProfile ?? profiles[0];
+  const proposerProfile = profiles.find((profile) => profile.id === proposerId) ?? agentProfile;
+
+  const loadModels = (agent: ModelProfile, proposer: ModelProfile, recordedAgentModelId?: string) =>
+    loadEvolutionModels(agent, proposer, { ensure: loader.ensure, create: (profile) => createModelFromProfile(profile) }, recordedAgentModelId);
 
   function drive(id: string, models: EvolutionModels): Promise<void> {
     driving.current = driveLoop(id, models).finally(() => {
@@ -108,10 +120,10 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
     }
   }
 
-  async function start(config: Omit<EvolutionConfig, 'suiteId' | 'suiteHash' | 'agentModelId' | 'proposerModelId'>, agentProfile: ModelProfile, proposerProfile: ModelProfile) {
+  async function start(config: Omit<EvolutionConfig, 'suiteId' | 'suiteHash' | 'agentModelId' | 'proposerModelId'>, agent: ModelProfile, proposer: ModelProfile) {
     setFailure(undefined);
     try {
-      const models = await loadModels(agentProfile, proposerProfile);
+      const models = await loadModels(agent, proposer);
       const id = `evo-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}`;
       const full: EvolutionConfig = {
         ...config,
@@ -122,6 +134,8 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
         proposerModelId: models.proposerModel.id,
       };
       await createEvolution(new DexieEvolutionStore(db, id), { id, config: full, baseHarness: harness.document, tasks: suite.tasks });
+      // By profile id, so editing a profile's URL or key later keeps this evolution resumable.
+      await saveEvolutionProfiles(db, { evolutionId: id, agentProfileId: agent.id, agentProfileName: agent.label, proposerProfileId: proposer.id, proposerProfileName: proposer.label });
       setSelectedId(id);
       await refresh();
       await drive(id, models);
@@ -130,16 +144,21 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
     }
   }
 
-  /** Resume with the models the evolution was started with, found among the saved profiles by model id. */
-  async function resume(state: EvolutionState) {
+  /**
+   * Resume with the profiles the evolution remembers (by id), or the ones the user picks when those are gone; the
+   * agent must still run the recorded model (`planResume`).
+   */
+  async function resume(state: EvolutionState, choice?: ResumeChoice) {
     setFailure(undefined);
-    const agentProfile = profileWithModelId(state.config.agentModelId);
-    if (!agentProfile) return setFailure(`Resuming needs the model ${state.config.agentModelId}; save it in the Model panel first.`);
-    const proposerProfile = profileWithModelId(state.config.proposerModelId);
     try {
-      const models = await loadModels(agentProfile, proposerProfile ?? agentProfile);
-      if (!proposerProfile) models.notice = `The proposer ${state.config.proposerModelId} is no longer saved; the agent model proposes from here on.`;
-      await drive(state.id, models);
+      const link = await getEvolutionProfiles(db, state.id);
+      const plan = planResume({ evolutionId: state.id, config: state.config, link, profiles, choice });
+      if (plan.kind === 'choose') return setResumeChoice({ evolutionId: state.id, problems: plan.problems, suggestion: plan.suggestion });
+      setResumeChoice(undefined);
+      await saveEvolutionProfiles(db, plan.link);
+      const models = await loadModels(plan.agent, plan.proposer, state.config.agentModelId);
+      const notices = [...plan.notices, models.notice].filter(Boolean);
+      await drive(state.id, { ...models, notice: notices.length ? notices.join(' ') : undefined });
     } catch (error) {
       setFailure(explainLoadError(errorMessage(error)));
     }
@@ -186,25 +205,28 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
     await saveHarnessVersion(db, version.harness, { source: 'evolution', parentHash, label: `${state.id} result` });
   }
 
-  // Evolutions saved before proposer ids were model ids recorded the proposer's label.
-  const profileWithModelId = (modelId: string) => profiles.find((profile) => modelIdOfProfile(profile) === modelId) ?? profiles.find((profile) => profile.label === modelId);
-
   return (
     <div className="evolve-page">
       <Panel
         title="Evolve the harness"
         testId="evolve-config"
-        help="The agent runs tasks, reads its own failed traces to find recurring weaknesses, proposes small typed edits to its harness, and keeps only the edits that pass more tasks without breaking any held-out task. Uses the active model and the active harness as the starting point."
+        help="The agent runs tasks, reads its own failed traces to find recurring weaknesses, proposes small typed edits to its harness, and keeps only the edits that pass more tasks without breaking any held-out task. The agent and the proposer are any of your saved model profiles; the active harness is the starting point."
       >
-        <EvolutionConfigForm
+        <EvolutionModelPicker
           profiles={profiles}
-          activeProfile={activeProfile}
+          agentId={agentProfile?.id}
+          proposerId={proposerProfile && proposerProfile.id !== agentProfile?.id ? proposerProfile.id : ''}
+          disabled={Boolean(runningId)}
+          onAgentChange={setChosenAgentId}
+          onProposerChange={setProposerId}
+        />
+        <EvolutionConfigForm
           harnessLabel={harness.label}
           suiteName={suite.name}
           taskCount={suite.tasks.length}
-          disabledReason={runningId ? 'An evolution is running.' : !activeProfile ? 'Save a model first.' : suite.tasks.length < 4 ? 'The suite needs at least 4 tasks.' : undefined}
+          disabledReason={runningId ? 'An evolution is running.' : !agentProfile ? 'Save a model first.' : suite.tasks.length < 4 ? 'The suite needs at least 4 tasks.' : undefined}
           defaults={DEFAULT_EVOLUTION_CONFIG}
-          onStart={(config, proposer) => activeProfile && void start(config, activeProfile, proposer ?? activeProfile)}
+          onStart={(config) => agentProfile && proposerProfile && void start(config, agentProfile, proposerProfile)}
         />
         <SandboxPicker choice={sandbox} disabled={Boolean(runningId)} />
         <div className="button-row">
@@ -256,6 +278,17 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
               </button>
             ))}
           </div>
+        )}
+        {selected && resumeChoice?.evolutionId === selected.id && (
+          <ResumeProfileChooser
+            key={`${selected.id}-${resumeChoice.problems.join()}`}
+            profiles={profiles}
+            recordedAgentModelId={selected.config.agentModelId}
+            problems={resumeChoice.problems}
+            suggestion={resumeChoice.suggestion}
+            onResume={(choice) => void resume(selected, choice)}
+            onCancel={() => setResumeChoice(undefined)}
+          />
         )}
         {selected && (
           <EvolutionView

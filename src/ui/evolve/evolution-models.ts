@@ -1,4 +1,4 @@
-import { isLocalProfile, type ModelProfile } from '../../core/model/profile.js';
+import { isLocalProfile, type ModelProfile, modelIdWithoutEndpoint } from '../../core/model/profile.js';
 import type { LoadedModel } from '../../platform/create-model.js';
 
 /** The models an evolution runs with. */
@@ -17,11 +17,39 @@ export interface ModelSources {
 }
 
 /**
+ * The model under the id an evolution recorded for it, when only its endpoint changed since (a profile's URL was
+ * edited): rollouts are cached under the model id, so the evolution goes on finding the ones it already ran. Another
+ * model keeps its own id, and the evolution refuses it.
+ */
+export function keepRecordedModelId(model: LoadedModel, recordedId: string | undefined): LoadedModel {
+  if (!recordedId || model.id === recordedId || modelIdWithoutEndpoint(model.id) !== modelIdWithoutEndpoint(recordedId)) return model;
+  return {
+    id: recordedId,
+    provider: model.provider,
+    actionProtocol: model.actionProtocol,
+    stream: (request, signal) => model.stream(request, signal),
+    dispose: model.dispose?.bind(model),
+  };
+}
+
+/**
  * The agent and proposer models for every pair of providers. Only one in-page model (WebLLM or wllama) is loaded at a
  * time, so a local proposer next to a local agent is not loaded: the agent proposes, and the notice says so. A local
  * proposer next to a remote agent takes the one slot; remote models need no loading.
  */
-export async function loadEvolutionModels(agentProfile: ModelProfile, proposerProfile: ModelProfile, sources: ModelSources): Promise<EvolutionModels> {
+export async function loadEvolutionModels(
+  agentProfile: ModelProfile,
+  proposerProfile: ModelProfile,
+  sources: ModelSources,
+  /** On resume: the agent model id the evolution recorded (see `keepRecordedModelId`). */
+  recordedAgentModelId?: string,
+): Promise<EvolutionModels> {
+  const models = await loadPair(agentProfile, proposerProfile, sources);
+  const agentModel = keepRecordedModelId(models.agentModel, recordedAgentModelId);
+  return { ...models, agentModel, proposerModel: models.proposerModel === models.agentModel ? agentModel : models.proposerModel };
+}
+
+async function loadPair(agentProfile: ModelProfile, proposerProfile: ModelProfile, sources: ModelSources): Promise<EvolutionModels> {
   if (proposerProfile.id === agentProfile.id) {
     const model = await sources.ensure(agentProfile);
     return { agentModel: model, proposerModel: model };

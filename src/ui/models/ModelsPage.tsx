@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { isLocalProfile, type ModelProfile } from '../../core/model/profile.js';
 import { wllamaCacheKey } from '../../platform/wllama-cache-key.js';
+import { errorMessage } from '../format.js';
 import { Panel } from '../Panel.js';
 import { ProgressBar } from '../ProgressBar.js';
 import { profileKey, type ModelLoader } from '../use-model-loader.js';
@@ -15,8 +16,8 @@ interface Props {
   profiles: ModelProfile[];
   activeProfile?: ModelProfile;
   loader: ModelLoader;
-  /** Save this profile and make it the agent's model. */
-  onUseProfile(profile: ModelProfile): Promise<void>;
+  /** Make runs use this WebLLM model: its saved profile, or a new one. */
+  onUseWebLLMModel(modelId: string): Promise<ModelProfile>;
 }
 
 const cacheKeyOf = (profile: ModelProfile | undefined) =>
@@ -27,7 +28,7 @@ const cacheKeyOf = (profile: ModelProfile | undefined) =>
  * memory needs and a recommendation, the model in memory with its load progress, and the downloaded weights of both
  * in-page runtimes with the storage they take.
  */
-export function ModelsPage({ profiles, activeProfile, loader, onUseProfile }: Props) {
+export function ModelsPage({ profiles, activeProfile, loader, onUseWebLLMModel }: Props) {
   const runtime = useRuntimeReport();
   const cache = useModelCache();
   const [notice, setNotice] = useState<string | undefined>();
@@ -45,11 +46,15 @@ export function ModelsPage({ profiles, activeProfile, loader, onUseProfile }: Pr
     return new Set(key ? [key] : []);
   }, [loaded, activeProfile]);
   const cachedWebLLM = useMemo(() => new Set(cache.models.filter((model) => model.runtime === 'webllm').map((model) => model.key)), [cache.models]);
-  const savedWebLLM = profiles.find((profile) => profile.provider === 'webllm');
+  const chosenWebLLM = activeProfile?.provider === 'webllm' ? activeProfile : profiles.find((profile) => profile.provider === 'webllm');
 
   async function useWebLLM(modelId: string) {
-    await onUseProfile({ id: 'webllm', provider: 'webllm', label: `WebLLM ${modelId}`, modelId });
-    setNotice(`The agent now uses WebLLM ${modelId}. It loads on the first run, or press Load now.`);
+    try {
+      const profile = await onUseWebLLMModel(modelId);
+      setNotice(`Runs now use the profile “${profile.label}” (WebLLM ${modelId}). It loads on the first run, or press Load now.`);
+    } catch (error) {
+      setNotice(`Could not save a profile for ${modelId}: ${errorMessage(error)}`);
+    }
   }
 
   return (
@@ -104,7 +109,7 @@ export function ModelsPage({ profiles, activeProfile, loader, onUseProfile }: Pr
         testId="models-webllm"
         help="The models this WebLLM version ships, with the GPU memory each needs. Weights download from Hugging Face on first use and stay in the browser's cache."
       >
-        {runtime.state === 'ready' ? <WebLLMCatalog report={runtime.report} cachedIds={cachedWebLLM} chosenId={savedWebLLM?.provider === 'webllm' ? savedWebLLM.modelId : undefined} onUse={(id) => void useWebLLM(id)} /> : <p className="muted">…</p>}
+        {runtime.state === 'ready' ? <WebLLMCatalog report={runtime.report} cachedIds={cachedWebLLM} chosenId={chosenWebLLM?.provider === 'webllm' ? chosenWebLLM.modelId : undefined} onUse={(id) => void useWebLLM(id)} /> : <p className="muted">…</p>}
       </Panel>
 
       <Panel
