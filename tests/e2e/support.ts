@@ -72,11 +72,20 @@ export function forwardConsole(page: Page): void {
 
 export const textOf = async (page: Page, selector: string): Promise<string> => ((await page.locator(selector).first().textContent()) ?? '').trim();
 
-/** Fill in and save an OpenAI-compatible model profile. */
-export async function saveOpenAIModel(page: Page, baseUrl: string, model: string): Promise<void> {
+export interface SaveModelOptions {
+  /** The profile's name; without it the suggested one (`model @ host`) is kept. */
+  name?: string;
+  /** Save as a new profile next to the saved ones, instead of editing the one in the form. */
+  asNew?: boolean;
+}
+
+/** Fill in and save an OpenAI-compatible model profile (runs then use it when it is new or was already in use). */
+export async function saveOpenAIModel(page: Page, baseUrl: string, model: string, options: SaveModelOptions = {}): Promise<void> {
+  if (options.asNew && (await page.getByTestId('profile-new').count())) await page.getByTestId('profile-new').click();
   await page.getByTestId('provider-openai').check();
   await page.getByTestId('model-base-url').fill(baseUrl);
   await page.getByTestId('model-name').fill(model);
+  if (options.name !== undefined) await page.getByTestId('model-profile-name').fill(options.name);
   await page.getByTestId('model-action-protocol').selectOption('native_tools');
   await page.getByTestId('model-save').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="model-status"]')?.textContent?.includes('Saved'));
