@@ -46,6 +46,10 @@ describe('a GGUF model picked from disk', () => {
       await page.reload();
       await page.locator('[data-testid="wllama-file-status"][data-state="checked"]').waitFor();
       expect(await textOf(page, '[data-testid="wllama-file-status"]')).toContain("is in this browser's model cache");
+      // "Check this model" says what applies to a picked file: whether its copy is in the cache.
+      await page.getByTestId('model-test-connection').click();
+      await page.locator('[data-testid="connection-result"][data-state="ok"]').waitFor();
+      expect(await textOf(page, '[data-testid="connection-result"]')).toContain(`${MODEL_FILE} is in this browser's model cache (98 MB)`);
       await page.getByTestId('model-load').click();
       await page.waitForFunction(() => document.querySelector('[data-testid="model-load"]')?.textContent === 'Loaded', undefined, { timeout: 120_000 });
 
@@ -67,6 +71,9 @@ describe('a GGUF model picked from disk', () => {
       await page.getByTestId('tab-run').click();
       await page.locator('[data-testid="wllama-file-status"][data-state="checked"]').waitFor();
       expect(await textOf(page, '[data-testid="wllama-file-status"]')).toContain('pick the file again');
+      await page.getByTestId('model-test-connection').click();
+      await page.locator('[data-testid="connection-result"][data-state="error"]').waitFor();
+      expect(await textOf(page, '[data-testid="connection-result"]')).toContain(`${MODEL_FILE} is not in this browser's model cache: pick the file again`);
       await page.getByTestId('model-load').click();
       await page.getByTestId('model-load-error').waitFor();
       expect(await textOf(page, '[data-testid="model-load-error"]')).toContain('pick the file again');
