@@ -52,7 +52,9 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onChanged }: P
 
   const candidate = profileFromForm(form, profiles);
   const savedVersion = profiles.find((profile) => profile.id === form.id);
-  const dirty = !sameProfile(savedVersion, candidate);
+  // A new profile nobody has typed into yet has nothing to lose.
+  const untouched = form.isNew && !form.nameTouched && sameProfile(candidate, profileFromForm(newProfileForm(form.id, form.provider), profiles));
+  const dirty = !untouched && !sameProfile(savedVersion, candidate);
   const name = (profile: ModelProfile | undefined) => (profile ? `“${profile.label}”` : '');
 
   /** Run a store change; a failure (storage full, blocked) is shown and nothing on screen pretends it worked. */
