@@ -49,7 +49,7 @@ describe('evolution settings', () => {
   });
 
   it('want budgets above zero', () => {
-    expect(messages(settings({ budget: { maxIterations: 3, maxWallTimeMs: 0 } }))).toEqual(['budget.maxWallTimeMs: Time budget must be a number above 0, not 0']);
+    expect(messages(settings({ budget: { maxIterations: 3, maxWallTimeMs: 0 } }))).toEqual(['budget.maxWallTimeMs: Time budget must be above 0']);
     expect(messages(settings({ budget: { maxIterations: 0 } }))).toEqual(['budget.maxIterations: Max iterations must be a whole number of at least 1, not 0']);
   });
 

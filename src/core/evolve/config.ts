@@ -35,14 +35,16 @@ function count(label: string, min = 1) {
   return z.number({ error: message }).int({ error: message }).min(min, { error: message });
 }
 
+/** A positive amount. Its number is not echoed: the form and the CLI take it in other units (minutes) than it is kept in. */
 function positive(label: string) {
-  const message = (issue: { input?: unknown }) => (issue.input === undefined ? `${label} is required` : `${label} must be a number above 0, not ${shown(issue.input)}`);
-  return z.number({ error: message }).positive({ error: message }).refine(Number.isFinite, { error: message });
+  const message = (issue: { input?: unknown }) =>
+    issue.input === undefined ? `${label} is required` : typeof issue.input === 'number' ? `${label} must be above 0` : `${label} must be a number above 0, not ${shown(issue.input)}`;
+  return z.number({ error: message }).positive({ error: message });
 }
 
 function share(split: string) {
   const message = (issue: { input?: unknown }) => `${EVOLUTION_SETTING_LABELS.splitRatios}: the ${split} share must be a number of at least 0, not ${shown(issue.input)}`;
-  return z.number({ error: message }).min(0, { error: message }).refine(Number.isFinite, { error: message });
+  return z.number({ error: message }).min(0, { error: message });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { createEvolution, type EvolutionProgress, reviewCandidate, runEvolution, stopEvolution } from '../../core/evolve/evolution-loop.js';
-import { DEFAULT_EVOLUTION_CONFIG, type EvolutionConfig, type EvolutionState, type RolloutRecord } from '../../core/evolve/state.js';
+import { DEFAULT_EVOLUTION_SETTINGS, type EvolutionSettings } from '../../core/evolve/config.js';
+import type { EvolutionConfig, EvolutionState, RolloutRecord } from '../../core/evolve/state.js';
 import { modelIdOfProfile, type ModelProfile } from '../../core/model/profile.js';
 import { suiteHash } from '../../core/tasks/suite-hash.js';
 import type { TaskSuite } from '../../core/tasks/types.js';
@@ -108,7 +109,7 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
     }
   }
 
-  async function start(config: Omit<EvolutionConfig, 'suiteId' | 'suiteHash' | 'agentModelId' | 'proposerModelId'>, agentProfile: ModelProfile, proposerProfile: ModelProfile) {
+  async function start(config: EvolutionSettings, agentProfile: ModelProfile, proposerProfile: ModelProfile) {
     setFailure(undefined);
     try {
       const models = await loadModels(agentProfile, proposerProfile);
@@ -202,8 +203,8 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
           harnessLabel={harness.label}
           suiteName={suite.name}
           taskCount={suite.tasks.length}
-          disabledReason={runningId ? 'An evolution is running.' : !activeProfile ? 'Save a model first.' : suite.tasks.length < 4 ? 'The suite needs at least 4 tasks.' : undefined}
-          defaults={DEFAULT_EVOLUTION_CONFIG}
+          disabledReason={runningId ? 'An evolution is running.' : !activeProfile ? 'Save a model first.' : undefined}
+          defaults={DEFAULT_EVOLUTION_SETTINGS}
           onStart={(config, proposer) => activeProfile && void start(config, activeProfile, proposer ?? activeProfile)}
         />
         <SandboxPicker choice={sandbox} disabled={Boolean(runningId)} />
