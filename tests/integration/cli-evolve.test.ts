@@ -1,42 +1,25 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvolutionState } from '../../src/core/evolve/state.js';
-import type { ModelRequest } from '../../src/core/model/types.js';
-import { type ChatRequest, type ScriptedReply, startScriptedOpenAIServer } from '../fixtures/scripted-openai-server.js';
-import { agentTurn, proposerTurn, tasks } from '../fixtures/tiny-world.js';
+import { startScriptedOpenAIServer } from '../fixtures/scripted-openai-server.js';
+import { startCli } from '../fixtures/self-harness-cli.js';
+import { tasks, tinyWorldReply } from '../fixtures/tiny-world.js';
 
-const root = new URL('../..', import.meta.url).pathname;
 let server: Awaited<ReturnType<typeof startScriptedOpenAIServer>>;
 
-/** The tiny world's scripted turns, answered over real HTTP in the OpenAI wire format. */
-function reply(request: ChatRequest): ScriptedReply {
-  const asModelRequest: ModelRequest = { messages: request.messages.map((message) => ({ role: message.role as 'user', content: message.content ?? '' })), tools: [] };
-  const turn = request.tools?.length ? agentTurn(asModelRequest) : proposerTurn(asModelRequest);
-  if ('error' in turn) throw new Error(turn.error.message);
-  return { text: turn.text, toolCalls: turn.toolCalls as ScriptedReply['toolCalls'] };
-}
 let suiteDir: string;
 
 beforeAll(async () => {
-  server = await startScriptedOpenAIServer((request) => reply(request));
+  server = await startScriptedOpenAIServer((request) => tinyWorldReply(request));
   suiteDir = await mkdtemp(join(tmpdir(), 'suite-'));
   await writeFile(join(suiteDir, 'suite.json'), JSON.stringify({ id: 'tiny', name: 'tiny', tasks }));
 });
 afterAll(() => server.close());
 
-function cli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [join(root, 'bin/self-harness.mjs'), ...args], { cwd: root, env: { ...process.env, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
-}
+const cli = startCli;
 
 describe('npx self-harness evolve', () => {
   it('runs the loop against an OpenAI-compatible endpoint, survives a kill -9, resumes and writes a report', async () => {
@@ -59,8 +42,10 @@ describe('npx self-harness evolve', () => {
     expect(killed.code).toBeNull();
     expect(existsSync(join(out, 'report.md'))).toBe(false);
 
+    // kill -9 left the killed process's lock behind; the resume takes it over and says so, and nothing else.
+    expect(JSON.parse(await readFile(join(out, '.lock'), 'utf8')).pid).toBe(first.child.pid);
     const second = await cli(args, { TINY_KEY: 'sk-test' }).done;
-    expect(second.stderr).toBe('');
+    expect(second.stderr).toBe(`note: took over ${join(out, '.lock')} from pid ${first.child.pid}, which is no longer running\n`);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/resuming evolution evo-/);
     expect(second.stdout).toMatch(/done: converged: every held-in attempt passes/);
@@ -74,6 +59,7 @@ describe('npx self-harness evolve', () => {
     const finalHarness = JSON.parse(await readFile(join(out, 'harness-final.json'), 'utf8'));
     expect(finalHarness.rules[0].id).toBe('double-check');
     expect(server.requests.every((request) => request.model === 'tiny-model')).toBe(true);
+    expect(existsSync(join(out, '.lock'))).toBe(false); // released at the end
   }, 120_000);
 
   it('says clearly what is missing', async () => {
