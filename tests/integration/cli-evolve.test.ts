@@ -69,4 +69,39 @@ describe('npx self-harness evolve', () => {
     const noKey = await cli(['evolve', '--suite', 'builtin', '--base-url', server.baseUrl, '--model', 'x', '--out', '/tmp/x', '--api-key-env', 'NOT_SET_ANYWHERE']).done;
     expect(noKey.stderr).toMatch(/environment variable NOT_SET_ANYWHERE .* is not set/);
   }, 60_000);
+
+  it('takes settings through the evolution-config schema: --attempts 1.5 and --alpha 5 are refused with its words', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'evolve-')), 'never');
+    const result = await cli(['evolve', '--suite', suiteDir, '--base-url', server.baseUrl, '--model', 'tiny-model', '--out', out, '--attempts', '1.5', '--acceptance', 'statistical', '--alpha', '5']).done;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^self-harness: --attempts: Attempts per task \(k\) must be a whole number of at least 1, not 1\.5\n--alpha: α \(one-sided\) must be a number between 0 and 1 \(both excluded\), not 5\n/,
+    );
+    const tooFew = await cli(['evolve', '--suite', suiteDir, '--base-url', server.baseUrl, '--model', 'tiny-model', '--out', out, '--tasks', 'task-00,task-01,task-02']).done;
+    expect(tooFew.code).toBe(2);
+    expect(tooFew.stderr).toMatch(/^self-harness: An evolution needs at least 4 tasks \(held-in, held-out and test\); this suite has 3\.\n/);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it('--split sets the split, and a suite too small for the rule is warned about before the run starts', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'evolve-'));
+    const chosen = ['task-00', 'task-01', 'task-02', 'task-03'];
+    const result = await cli([
+      'evolve', '--suite', suiteDir, '--base-url', server.baseUrl, '--model', 'tiny-model', '--out', out,
+      '--tasks', chosen.join(','), '--split', '0.5,0.5,0', '--acceptance', 'statistical', '--attempts', '1', '--iterations', '1',
+    ]).done;
+    expect(result.code).toBe(0);
+    const warnings = result.stderr.trimEnd().split('\n');
+    expect(warnings).toEqual([
+      'warning: The statistical rule at α=0.05 can never accept an edit here: with 4 tasks (2 held-in / 2 held-out / 0 test) and 1 attempt each, a candidate that wins all 4 held-in and held-out task × attempt pairs still has p=0.0625 ≥ α. Use more tasks, at least 2 attempts per task, a larger α, or the paper rule.',
+      'warning: With 4 tasks split 2 held-in / 2 held-out / 0 test, no task is kept for the test split: the report cannot compare the first and last harness on tasks no decision saw.',
+    ]);
+    const state = JSON.parse(await readFile(join(out, 'state.json'), 'utf8')) as EvolutionState;
+    expect(state.config.splitRatios).toEqual({ heldIn: 0.5, heldOut: 0.5, test: 0 });
+    expect([state.splits.heldIn.length, state.splits.heldOut.length, state.splits.test.length]).toEqual([2, 2, 0]);
+    expect([...state.splits.heldIn, ...state.splits.heldOut].sort()).toEqual(chosen);
+    // As warned: whatever was proposed, nothing could pass the gate.
+    expect(state.candidates.length).toBeGreaterThan(0);
+    expect(state.candidates.filter((candidate) => candidate.status === 'accepted' || candidate.status === 'merged')).toEqual([]);
+  }, 120_000);
 });
