@@ -82,17 +82,20 @@ function dealCounts(categorySizes: number[], ratios: SplitRatios, random: () => 
   const share = shares(ratios);
   const total = categorySizes.reduce((sum, size) => sum + size, 0);
   const sizes = splitSizes(total, ratios);
+  // Rows are categories, columns are splits (in SPLIT_NAMES order).
   const counts = categorySizes.map((size) => SPLIT_NAMES.map((name) => floorOf(size * share[name])));
+  const floors = counts.map((row) => [...row]);
   const rowLeft = categorySizes.map((size, row) => size - counts[row].reduce((sum, count) => sum + count, 0));
   const columnLeft = SPLIT_NAMES.map((name, column) => sizes[name] - counts.reduce((sum, row) => sum + row[column], 0));
-  // capacity[row][column]: how many more of this category the split may take in the current tier.
+  // Capacity of the first tier: one more task where the category's share of the split is not a whole number.
   const fractional = categorySizes.map((size, row) => SPLIT_NAMES.map((name, column) => (size * share[name] - counts[row][column] > EPSILON ? 1 : 0)));
   const rowOrder = shuffle(categorySizes.map((_, row) => row), random);
   const columnOrders = categorySizes.map(() => shuffle([0, 1, 2], random));
 
-  const floors = counts.map((row) => [...row]);
-
-  /** One augmenting path by breadth-first search: a category with a task left → … → a split with room left. */
+  /**
+   * One augmenting path by breadth-first search: a category with a task left → … → a split with room left.
+   * `capacity[row][column]`: how many more of that category the split may still take in the current tier.
+   */
   const augment = (capacity: number[][]): boolean => {
     const rowParent = new Map<number, number>(); // row → the column it was reached through (-1: it has tasks left)
     const columnParent = new Map<number, number>(); // column → the row it was reached from
