@@ -1,3 +1,4 @@
+import { describeConfigProblems, parseEvolutionConfig } from '../core/evolve/config.js';
 import type { EvolutionState, EvolutionStore, RolloutRecord } from '../core/evolve/state.js';
 import type { StudioDatabase } from './db.js';
 
@@ -36,8 +37,10 @@ export function listEvolutions(db: StudioDatabase): Promise<EvolutionState[]> {
  */
 export async function importEvolution(db: StudioDatabase, state: EvolutionState, rollouts: RolloutRecord[]): Promise<EvolutionState> {
   if (state?.formatVersion !== 1 || !state.id || !state.versions || !state.config) throw new Error('not an evolution state file (state.json from `self-harness evolve --out`)');
-  let imported = state;
-  if (await db.evolutions.get(state.id)) imported = { ...state, id: `${state.id}-imported-${Date.now().toString(36)}` };
+  const config = parseEvolutionConfig(state.config);
+  if (!config.ok) throw new Error(`the evolution's settings are not valid: ${describeConfigProblems(config.problems)}`);
+  let imported: EvolutionState = { ...state, config: config.value };
+  if (await db.evolutions.get(state.id)) imported = { ...imported, id: `${state.id}-imported-${Date.now().toString(36)}` };
   await db.transaction('rw', db.evolutions, db.rollouts, async () => {
     await db.evolutions.add(imported);
     // Rollouts are content-addressed by key: an existing one is the same result, so keep it.

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { MIN_EVOLUTION_TASKS } from '../core/evolve/config.js';
 import { newProfileId, suggestProfileName, uniqueProfileName, type ModelProfile } from '../core/model/profile.js';
 import { builtinSuite } from '../core/tasks/builtin/index.js';
 import type { TaskSuite } from '../core/tasks/types.js';
@@ -102,8 +103,8 @@ export function Workbench({ boot }: { boot: StudioBoot }) {
         {tabs}
         <EvolvePage
           db={db}
-          // Evolving over a chosen subset keeps a first try short; with fewer than 4 tasks selected, the whole suite is used.
-          suite={selectedTasks.length >= 4 ? { id: `${suite.id}-selection`, name: `${selectedTasks.length} selected tasks`, tasks: selectedTasks } : suite}
+          // Evolving over a chosen subset keeps a first try short; with fewer than MIN_EVOLUTION_TASKS selected, the whole suite is used.
+          suite={selectedTasks.length >= MIN_EVOLUTION_TASKS ? { id: `${suite.id}-selection`, name: `${selectedTasks.length} selected tasks`, tasks: selectedTasks } : suite}
           profiles={profiles}
           activeProfile={profile}
           harness={harness}

@@ -1,42 +1,25 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvolutionState } from '../../src/core/evolve/state.js';
-import type { ModelRequest } from '../../src/core/model/types.js';
-import { type ChatRequest, type ScriptedReply, startScriptedOpenAIServer } from '../fixtures/scripted-openai-server.js';
-import { agentTurn, proposerTurn, tasks } from '../fixtures/tiny-world.js';
+import { startScriptedOpenAIServer } from '../fixtures/scripted-openai-server.js';
+import { startCli } from '../fixtures/self-harness-cli.js';
+import { tasks, tinyWorldReply } from '../fixtures/tiny-world.js';
 
-const root = new URL('../..', import.meta.url).pathname;
 let server: Awaited<ReturnType<typeof startScriptedOpenAIServer>>;
 
-/** The tiny world's scripted turns, answered over real HTTP in the OpenAI wire format. */
-function reply(request: ChatRequest): ScriptedReply {
-  const asModelRequest: ModelRequest = { messages: request.messages.map((message) => ({ role: message.role as 'user', content: message.content ?? '' })), tools: [] };
-  const turn = request.tools?.length ? agentTurn(asModelRequest) : proposerTurn(asModelRequest);
-  if ('error' in turn) throw new Error(turn.error.message);
-  return { text: turn.text, toolCalls: turn.toolCalls as ScriptedReply['toolCalls'] };
-}
 let suiteDir: string;
 
 beforeAll(async () => {
-  server = await startScriptedOpenAIServer((request) => reply(request));
+  server = await startScriptedOpenAIServer((request) => tinyWorldReply(request));
   suiteDir = await mkdtemp(join(tmpdir(), 'suite-'));
   await writeFile(join(suiteDir, 'suite.json'), JSON.stringify({ id: 'tiny', name: 'tiny', tasks }));
 });
 afterAll(() => server.close());
 
-function cli(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [join(root, 'bin/self-harness.mjs'), ...args], { cwd: root, env: { ...process.env, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
-}
+const cli = startCli;
 
 describe('npx self-harness evolve', () => {
   it('runs the loop against an OpenAI-compatible endpoint, survives a kill -9, resumes and writes a report', async () => {
@@ -59,8 +42,10 @@ describe('npx self-harness evolve', () => {
     expect(killed.code).toBeNull();
     expect(existsSync(join(out, 'report.md'))).toBe(false);
 
+    // kill -9 left the killed process's lock behind; the resume takes it over and says so, and nothing else.
+    expect(JSON.parse(await readFile(join(out, '.lock'), 'utf8')).pid).toBe(first.child.pid);
     const second = await cli(args, { TINY_KEY: 'sk-test' }).done;
-    expect(second.stderr).toBe('');
+    expect(second.stderr).toBe(`note: took over ${join(out, '.lock')} from pid ${first.child.pid}, which is no longer running\n`);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/resuming evolution evo-/);
     expect(second.stdout).toMatch(/done: converged: every held-in attempt passes/);
@@ -74,6 +59,7 @@ describe('npx self-harness evolve', () => {
     const finalHarness = JSON.parse(await readFile(join(out, 'harness-final.json'), 'utf8'));
     expect(finalHarness.rules[0].id).toBe('double-check');
     expect(server.requests.every((request) => request.model === 'tiny-model')).toBe(true);
+    expect(existsSync(join(out, '.lock'))).toBe(false); // released at the end
   }, 120_000);
 
   it('says clearly what is missing', async () => {
@@ -83,4 +69,39 @@ describe('npx self-harness evolve', () => {
     const noKey = await cli(['evolve', '--suite', 'builtin', '--base-url', server.baseUrl, '--model', 'x', '--out', '/tmp/x', '--api-key-env', 'NOT_SET_ANYWHERE']).done;
     expect(noKey.stderr).toMatch(/environment variable NOT_SET_ANYWHERE .* is not set/);
   }, 60_000);
+
+  it('takes settings through the evolution-config schema: --attempts 1.5 and --alpha 5 are refused with its words', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'evolve-')), 'never');
+    const result = await cli(['evolve', '--suite', suiteDir, '--base-url', server.baseUrl, '--model', 'tiny-model', '--out', out, '--attempts', '1.5', '--acceptance', 'statistical', '--alpha', '5']).done;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^self-harness: --attempts: Attempts per task \(k\) must be a whole number of at least 1, not 1\.5\n--alpha: α \(one-sided\) must be a number between 0 and 1 \(both excluded\), not 5\n/,
+    );
+    const tooFew = await cli(['evolve', '--suite', suiteDir, '--base-url', server.baseUrl, '--model', 'tiny-model', '--out', out, '--tasks', 'task-00,task-01,task-02']).done;
+    expect(tooFew.code).toBe(2);
+    expect(tooFew.stderr).toMatch(/^self-harness: An evolution needs at least 4 tasks \(held-in, held-out and test\); this suite has 3\.\n/);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it('--split sets the split, and a suite too small for the rule is warned about before the run starts', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'evolve-'));
+    const chosen = ['task-00', 'task-01', 'task-02', 'task-03'];
+    const result = await cli([
+      'evolve', '--suite', suiteDir, '--base-url', server.baseUrl, '--model', 'tiny-model', '--out', out,
+      '--tasks', chosen.join(','), '--split', '0.5,0.5,0', '--acceptance', 'statistical', '--attempts', '1', '--iterations', '1',
+    ]).done;
+    expect(result.code).toBe(0);
+    const warnings = result.stderr.trimEnd().split('\n');
+    expect(warnings).toEqual([
+      'warning: The statistical rule at α=0.05 can never accept an edit here: with 4 tasks (2 held-in / 2 held-out / 0 test) and 1 attempt each, a candidate that wins all 4 held-in and held-out task × attempt pairs still has p=0.0625 ≥ α. Use more tasks, at least 2 attempts per task, a larger α, or the paper rule.',
+      'warning: With 4 tasks split 2 held-in / 2 held-out / 0 test, no task is kept for the test split: the report cannot compare the first and last harness on tasks no decision saw.',
+    ]);
+    const state = JSON.parse(await readFile(join(out, 'state.json'), 'utf8')) as EvolutionState;
+    expect(state.config.splitRatios).toEqual({ heldIn: 0.5, heldOut: 0.5, test: 0 });
+    expect([state.splits.heldIn.length, state.splits.heldOut.length, state.splits.test.length]).toEqual([2, 2, 0]);
+    expect([...state.splits.heldIn, ...state.splits.heldOut].sort()).toEqual(chosen);
+    // As warned: whatever was proposed, nothing could pass the gate.
+    expect(state.candidates.length).toBeGreaterThan(0);
+    expect(state.candidates.filter((candidate) => candidate.status === 'accepted' || candidate.status === 'merged')).toEqual([]);
+  }, 120_000);
 });

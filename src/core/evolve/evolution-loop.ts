@@ -5,6 +5,7 @@ import type { ChatModel, TokenUsage } from '../model/types.js';
 import type { SandboxFactory } from '../sandbox/types.js';
 import { runTask } from '../tasks/run-task.js';
 import type { Task } from '../tasks/types.js';
+import { describeConfigProblems, evolutionTaskCountProblem, parseEvolutionConfig } from './config.js';
 import { digestTrace, type TraceDigest } from './digest.js';
 import { applyEdits, editsAreDisjoint } from './edits.js';
 import { decide, type GateDecision, type TaskPasses } from './gate.js';
@@ -59,12 +60,16 @@ export async function createEvolution(
   store: EvolutionStore,
   options: { id: string; config: EvolutionConfig; baseHarness: HarnessDocument; tasks: readonly Task[]; now?: () => number },
 ): Promise<EvolutionState> {
+  const config = parseEvolutionConfig(options.config);
+  if (!config.ok) throw new Error(describeConfigProblems(config.problems));
+  const tooFew = evolutionTaskCountProblem(options.tasks.length);
+  if (tooFew) throw new Error(tooFew);
   const hash = await harnessHash(options.baseHarness);
-  const splits = splitTasks(options.tasks, options.config.splitRatios, options.config.seed);
+  const splits = splitTasks(options.tasks, config.value.splitRatios, config.value.seed);
   const state: EvolutionState = {
     formatVersion: EVOLUTION_FORMAT_VERSION,
     id: options.id,
-    config: options.config,
+    config: config.value,
     splits,
     status: 'running',
     iteration: 1,
@@ -102,7 +107,10 @@ const tokensOf = (usage: TokenUsage) => usage.inputTokens + usage.outputTokens;
 export async function runEvolution(context: EvolutionContext): Promise<EvolutionState> {
   const loaded = await context.store.loadState();
   if (!loaded) throw new Error('no evolution to run: create one first');
-  const state: EvolutionState = loaded;
+  // A saved state is input like any other: its settings go through the same schema as a new evolution's.
+  const config = parseEvolutionConfig(loaded.config);
+  if (!config.ok) throw new Error(`the saved evolution ${loaded.id} has settings this version cannot run: ${describeConfigProblems(config.problems)}`);
+  const state: EvolutionState = { ...loaded, config: config.value };
   const now = context.now ?? Date.now;
   const proposer = context.proposerModel ?? context.agentModel;
   const tasksById = new Map(context.tasks.map((task) => [task.id, task]));

@@ -3,52 +3,16 @@ import type { HarnessDocument } from '../harness/schema.js';
 import type { TokenUsage } from '../model/types.js';
 import type { TaskOutcome } from '../tasks/types.js';
 import type { HarnessEdit } from './edits.js';
-import type { AcceptanceRule, GateDecision } from './gate.js';
+import type { EvolutionConfig } from './config.js';
+import type { GateDecision } from './gate.js';
 import type { Weakness } from './mining.js';
 import type { Candidate, RejectedProposal } from './proposal.js';
-import type { SplitName, SplitRatios, Splits } from './splits.js';
+import type { SplitName, Splits } from './splits.js';
 
 export const EVOLUTION_FORMAT_VERSION = 1;
 
-export interface EvolutionBudget {
-  maxIterations: number;
-  /** Distinct rollouts (harness × task × attempt) the evolution may use, cached ones included. */
-  maxRollouts?: number;
-  /** Agent plus proposer tokens. */
-  maxTokens?: number;
-  maxWallTimeMs?: number;
-}
-
-export interface EvolutionConfig {
-  suiteId: string;
-  suiteHash: string;
-  agentModelId: string;
-  proposerModelId: string;
-  splitRatios: SplitRatios;
-  seed: number;
-  /** k attempts per harness × task (the paper uses 2). */
-  attempts: number;
-  candidatesPerWeakness: number;
-  topWeaknesses: number;
-  acceptance: AcceptanceRule;
-  budget: EvolutionBudget;
-  /** Stop after this many iterations in a row without an accepted edit. */
-  convergenceIterations: number;
-  /** Pause before each merge so a person accepts or rejects each gate-approved candidate. */
-  reviewBeforeMerge: boolean;
-}
-
-export const DEFAULT_EVOLUTION_CONFIG: Omit<EvolutionConfig, 'suiteId' | 'suiteHash' | 'agentModelId' | 'proposerModelId'> = {
-  splitRatios: { heldIn: 0.5, heldOut: 0.25, test: 0.25 },
-  seed: 1,
-  attempts: 2,
-  candidatesPerWeakness: 3,
-  topWeaknesses: 2,
-  acceptance: { kind: 'paper' },
-  budget: { maxIterations: 3 },
-  convergenceIterations: 2,
-  reviewBeforeMerge: false,
-};
+// The config's one schema lives in config.ts; these names stay here for the code that imported them from the state.
+export { DEFAULT_EVOLUTION_SETTINGS as DEFAULT_EVOLUTION_CONFIG, type EvolutionBudget, type EvolutionConfig, type EvolutionSettings } from './config.js';
 
 export interface SplitScore {
   passed: number;

@@ -1,18 +1,25 @@
 import { useState } from 'react';
+import {
+  EVOLUTION_SETTING_LABELS as LABELS,
+  type EvolutionSettings,
+  evolutionTaskCountProblem,
+  MIN_EVOLUTION_TASKS,
+  parseEvolutionSettings,
+  parseSplitRatiosText,
+} from '../../core/evolve/config.js';
+import { evolutionWarnings } from '../../core/evolve/evolution-warnings.js';
 import type { AcceptanceRule } from '../../core/evolve/gate.js';
-import type { EvolutionConfig } from '../../core/evolve/state.js';
-
-type EditableConfig = Omit<EvolutionConfig, 'suiteId' | 'suiteHash' | 'agentModelId' | 'proposerModelId'>;
 
 interface Props {
   harnessLabel: string;
   suiteName: string;
   taskCount: number;
-  defaults: EditableConfig;
+  defaults: EvolutionSettings;
   disabledReason?: string;
-  onStart(config: EditableConfig): void;
+  onStart(config: EvolutionSettings): void;
 }
 
+/** An empty field is `undefined`, so the schema says the setting is required instead of a default slipping in. */
 function NumberField({ label, value, onChange, min = 1, step = 1, testId, hint }: { label: string; value: number | undefined; onChange(value: number | undefined): void; min?: number; step?: number; testId: string; hint?: string }) {
   return (
     <label className="field">
@@ -22,37 +29,63 @@ function NumberField({ label, value, onChange, min = 1, step = 1, testId, hint }
   );
 }
 
-/** Every knob of an evolution with the paper's defaults filled in. */
+/** What the form holds while a person types: the settings, possibly incomplete or out of range. */
+type Draft = Omit<EvolutionSettings, 'attempts' | 'candidatesPerWeakness' | 'topWeaknesses' | 'convergenceIterations' | 'seed' | 'budget'> & {
+  attempts?: number;
+  candidatesPerWeakness?: number;
+  topWeaknesses?: number;
+  convergenceIterations?: number;
+  seed?: number;
+  budget: Partial<EvolutionSettings['budget']>;
+};
+
+const ratiosText = (ratios: EvolutionSettings['splitRatios']) => `${ratios.heldIn}/${ratios.heldOut}/${ratios.test}`;
+
+/**
+ * Every knob of an evolution with the paper's defaults filled in. What it accepts, and what it says about the rest, is
+ * core's evolution-config schema — the same the CLI's flags and a resumed evolution go through — and it warns before
+ * the run when the suite is too small for the acceptance rule to ever accept an edit.
+ */
 export function EvolutionConfigForm({ harnessLabel, suiteName, taskCount, defaults, disabledReason, onStart }: Props) {
-  const [config, setConfig] = useState<EditableConfig>(defaults);
-  const [maxMinutes, setMaxMinutes] = useState<number | undefined>();
-  const set = <K extends keyof EditableConfig>(key: K, value: EditableConfig[K]) => setConfig((current) => ({ ...current, [key]: value }));
-  const setBudget = (patch: Partial<EditableConfig['budget']>) => setConfig((current) => ({ ...current, budget: { ...current.budget, ...patch } }));
-  const ratioSum = config.splitRatios.heldIn + config.splitRatios.heldOut + config.splitRatios.test;
+  const [draft, setDraft] = useState<Draft>(defaults);
+  const [splitText, setSplitText] = useState(ratiosText(defaults.splitRatios));
+  const [maxMinutes, setMaxMinutes] = useState<number | undefined>(defaults.budget.maxWallTimeMs === undefined ? undefined : defaults.budget.maxWallTimeMs / 60_000);
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));
+  const setBudget = (patch: Partial<Draft['budget']>) => setDraft((current) => ({ ...current, budget: { ...current.budget, ...patch } }));
+
+  const typedRatios = parseSplitRatiosText(splitText);
+  const parsed = parseEvolutionSettings({
+    ...draft,
+    splitRatios: typedRatios.ok ? typedRatios.ratios : defaults.splitRatios,
+    budget: { ...draft.budget, maxWallTimeMs: maxMinutes === undefined ? undefined : maxMinutes * 60_000 },
+  });
   const problems = [
-    config.attempts < 1 ? 'attempts must be at least 1' : '',
-    ratioSum <= 0 ? 'split ratios must not all be zero' : '',
-    config.acceptance.kind === 'statistical' && !(config.acceptance.alpha > 0 && config.acceptance.alpha < 1) ? 'α must be between 0 and 1' : '',
-  ].filter(Boolean);
+    ...(typedRatios.ok ? [] : [typedRatios.problem]),
+    ...(evolutionTaskCountProblem(taskCount) ? [evolutionTaskCountProblem(taskCount)!] : []),
+    ...(parsed.ok ? [] : [...new Set(parsed.problems.map((problem) => problem.message))]),
+  ];
+  const warnings = parsed.ok && !problems.length ? evolutionWarnings(parsed.value, taskCount) : [];
   const blocked = disabledReason ?? problems[0];
 
   return (
     <form
       className="evolve-form"
+      // The schema is the validator; the browser's own step/min checks would block valid values such as α = 0.05.
+      noValidate
       onSubmit={(event) => {
         event.preventDefault();
-        if (blocked) return;
-        onStart({ ...config, budget: { ...config.budget, maxWallTimeMs: maxMinutes ? maxMinutes * 60_000 : undefined } });
+        if (blocked || !parsed.ok) return;
+        onStart(parsed.value);
       }}
     >
       <p className="muted">
-        Starting harness: <strong>{harnessLabel}</strong> · suite: <strong data-testid="evolve-suite">{suiteName}</strong> ({taskCount} tasks; select at least 4 on the Run page to evolve over a subset)
+        Starting harness: <strong>{harnessLabel}</strong> · suite: <strong data-testid="evolve-suite">{suiteName}</strong> ({taskCount} tasks; select at least {MIN_EVOLUTION_TASKS} on the Run page to evolve over a subset)
       </p>
       <div className="field-grid">
         <label className="field">
-          <span>Acceptance rule</span>
+          <span>{LABELS.acceptance}</span>
           <select
-            value={config.acceptance.kind}
+            value={draft.acceptance.kind}
             onChange={(event) => set('acceptance', (event.target.value === 'statistical' ? { kind: 'statistical', alpha: 0.05 } : { kind: event.target.value }) as AcceptanceRule)}
             data-testid="evolve-acceptance"
           >
@@ -61,33 +94,25 @@ export function EvolutionConfigForm({ harnessLabel, suiteName, taskCount, defaul
             <option value="statistical">paired sign test</option>
           </select>
         </label>
-        {config.acceptance.kind === 'statistical' && (
-          <NumberField label="α (one-sided)" value={config.acceptance.alpha} min={0.001} step={0.01} onChange={(alpha) => set('acceptance', { kind: 'statistical', alpha: alpha ?? 0.05 })} testId="evolve-alpha" />
+        {draft.acceptance.kind === 'statistical' && (
+          <NumberField label={LABELS.alpha} value={Number.isNaN(draft.acceptance.alpha) ? undefined : draft.acceptance.alpha} min={0.001} step={0.01} onChange={(alpha) => set('acceptance', { kind: 'statistical', alpha: alpha ?? Number.NaN })} testId="evolve-alpha" />
         )}
-        <NumberField label="Attempts per task (k)" value={config.attempts} onChange={(value) => set('attempts', value ?? 1)} testId="evolve-attempts" />
-        <NumberField label="Candidates per weakness (n)" value={config.candidatesPerWeakness} onChange={(value) => set('candidatesPerWeakness', value ?? 1)} testId="evolve-candidates" />
-        <NumberField label="Weaknesses to address per iteration" value={config.topWeaknesses} onChange={(value) => set('topWeaknesses', value ?? 1)} testId="evolve-weaknesses" />
-        <NumberField label="Max iterations" value={config.budget.maxIterations} onChange={(value) => setBudget({ maxIterations: value ?? 1 })} testId="evolve-iterations" />
-        <NumberField label="Stop after iterations without an accepted edit" value={config.convergenceIterations} onChange={(value) => set('convergenceIterations', value ?? 1)} testId="evolve-convergence" />
-        <NumberField label="Rollout budget" value={config.budget.maxRollouts} onChange={(value) => setBudget({ maxRollouts: value })} testId="evolve-max-rollouts" />
-        <NumberField label="Token budget" value={config.budget.maxTokens} onChange={(value) => setBudget({ maxTokens: value })} testId="evolve-max-tokens" />
-        <NumberField label="Time budget (minutes)" value={maxMinutes} onChange={setMaxMinutes} testId="evolve-max-minutes" />
-        <NumberField label="Split seed" value={config.seed} onChange={(value) => set('seed', value ?? 1)} testId="evolve-seed" />
+        <NumberField label={LABELS.attempts} value={draft.attempts} onChange={(value) => set('attempts', value)} testId="evolve-attempts" hint="required" />
+        <NumberField label={LABELS.candidatesPerWeakness} value={draft.candidatesPerWeakness} onChange={(value) => set('candidatesPerWeakness', value)} testId="evolve-candidates" hint="required" />
+        <NumberField label={LABELS.topWeaknesses} value={draft.topWeaknesses} onChange={(value) => set('topWeaknesses', value)} testId="evolve-weaknesses" hint="required" />
+        <NumberField label={LABELS.maxIterations} value={draft.budget.maxIterations} onChange={(value) => setBudget({ maxIterations: value })} testId="evolve-iterations" hint="required" />
+        <NumberField label={LABELS.convergenceIterations} value={draft.convergenceIterations} onChange={(value) => set('convergenceIterations', value)} testId="evolve-convergence" hint="required" />
+        <NumberField label={LABELS.maxRollouts} value={draft.budget.maxRollouts} onChange={(value) => setBudget({ maxRollouts: value })} testId="evolve-max-rollouts" />
+        <NumberField label={LABELS.maxTokens} value={draft.budget.maxTokens} onChange={(value) => setBudget({ maxTokens: value })} testId="evolve-max-tokens" />
+        <NumberField label={`${LABELS.maxWallTimeMs} (minutes)`} value={maxMinutes} onChange={setMaxMinutes} testId="evolve-max-minutes" />
+        <NumberField label={LABELS.seed} value={draft.seed} min={0} onChange={(value) => set('seed', value)} testId="evolve-seed" hint="required" />
         <label className="field">
-          <span>Split held-in / held-out / test</span>
-          <input
-            type="text"
-            value={`${config.splitRatios.heldIn}/${config.splitRatios.heldOut}/${config.splitRatios.test}`}
-            onChange={(event) => {
-              const [heldIn, heldOut, test] = event.target.value.split('/').map(Number);
-              if ([heldIn, heldOut, test].every((value) => Number.isFinite(value) && value >= 0)) set('splitRatios', { heldIn, heldOut, test });
-            }}
-            data-testid="evolve-split"
-          />
+          <span>{LABELS.splitRatios}</span>
+          <input type="text" value={splitText} onChange={(event) => setSplitText(event.target.value)} data-testid="evolve-split" />
         </label>
       </div>
       <label className="inline-check">
-        <input type="checkbox" checked={config.reviewBeforeMerge} onChange={(event) => set('reviewBeforeMerge', event.target.checked)} data-testid="evolve-review" />
+        <input type="checkbox" checked={draft.reviewBeforeMerge} onChange={(event) => set('reviewBeforeMerge', event.target.checked)} data-testid="evolve-review" />
         Let me accept or reject each candidate before it is merged
       </label>
       <div className="button-row">
@@ -96,6 +121,20 @@ export function EvolutionConfigForm({ harnessLabel, suiteName, taskCount, defaul
         </button>
         {blocked && <span className="status-text">{blocked}</span>}
       </div>
+      {!disabledReason && problems.length > 1 && (
+        <ul className="error-box" data-testid="evolve-problems">
+          {problems.map((problem) => (
+            <li key={problem}>{problem}</li>
+          ))}
+        </ul>
+      )}
+      {!blocked && warnings.length > 0 && (
+        <ul className="notice notice-warn" role="status" data-testid="evolve-warnings">
+          {warnings.map((warning) => (
+            <li key={warning.kind}>{warning.message}</li>
+          ))}
+        </ul>
+      )}
     </form>
   );
 }

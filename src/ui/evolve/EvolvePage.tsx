@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { createEvolution, type EvolutionProgress, reviewCandidate, runEvolution, stopEvolution } from '../../core/evolve/evolution-loop.js';
-import { DEFAULT_EVOLUTION_CONFIG, type EvolutionConfig, type EvolutionState, type RolloutRecord } from '../../core/evolve/state.js';
+import { DEFAULT_EVOLUTION_SETTINGS, type EvolutionSettings } from '../../core/evolve/config.js';
+import type { EvolutionConfig, EvolutionState, RolloutRecord } from '../../core/evolve/state.js';
 import type { ModelProfile } from '../../core/model/profile.js';
 import { suiteHash } from '../../core/tasks/suite-hash.js';
 import type { TaskSuite } from '../../core/tasks/types.js';
@@ -120,7 +121,7 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
     }
   }
 
-  async function start(config: Omit<EvolutionConfig, 'suiteId' | 'suiteHash' | 'agentModelId' | 'proposerModelId'>, agent: ModelProfile, proposer: ModelProfile) {
+  async function start(config: EvolutionSettings, agent: ModelProfile, proposer: ModelProfile) {
     setFailure(undefined);
     try {
       const models = await loadModels(agent, proposer);
@@ -224,8 +225,8 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
           harnessLabel={harness.label}
           suiteName={suite.name}
           taskCount={suite.tasks.length}
-          disabledReason={runningId ? 'An evolution is running.' : !agentProfile ? 'Save a model first.' : suite.tasks.length < 4 ? 'The suite needs at least 4 tasks.' : undefined}
-          defaults={DEFAULT_EVOLUTION_CONFIG}
+          disabledReason={runningId ? 'An evolution is running.' : !agentProfile ? 'Save a model first.' : undefined}
+          defaults={DEFAULT_EVOLUTION_SETTINGS}
           onStart={(config) => agentProfile && proposerProfile && void start(config, agentProfile, proposerProfile)}
         />
         <SandboxPicker choice={sandbox} disabled={Boolean(runningId)} />

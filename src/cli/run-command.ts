@@ -1,0 +1,186 @@
+import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AgentEvent } from '../core/agent/events.js';
+import { harnessHash } from '../core/harness/index.js';
+import type { TokenUsage } from '../core/model/types.js';
+import { JustBashSandbox } from '../core/sandbox/just-bash-sandbox.js';
+import { runTask } from '../core/tasks/run-task.js';
+import type { TaskOutcome } from '../core/tasks/types.js';
+import { evolutionSettingsSchema } from '../core/evolve/config.js';
+import { type CliCommand, EXIT, numericFlag, parseFlags, UsageError } from './cli-types.js';
+import { chooseTasks, readHarnessFile, withOutLock } from './command-inputs.js';
+import { loadSuite } from './load-suite.js';
+import { checkModelFlags, createAgentModel, MODEL_OPTIONS, MODEL_USAGE } from './model-options.js';
+
+const RUN_OPTIONS = {
+  ...MODEL_OPTIONS,
+  suite: { type: 'string' },
+  out: { type: 'string' },
+  harness: { type: 'string' },
+  attempts: { type: 'string', default: '1' },
+  tasks: { type: 'string' },
+} as const;
+
+/** One finished attempt, as `results.json` lists it. */
+export interface RunAttemptResult {
+  task: string;
+  attempt: number;
+  outcome: TaskOutcome;
+  reason: string;
+  steps: number;
+  durationMs: number;
+  usage: TokenUsage;
+  /** The agent's trace, one event per line, relative to --out. */
+  trace: string;
+}
+
+/** `<out>/results.json`: written after every attempt, so a killed run leaves what it finished. */
+export interface RunResults {
+  suite: string;
+  model: string;
+  harnessHash: string;
+  /** How many tasks were measured. */
+  tasks: number;
+  /** Attempts per task (k). */
+  attempts: number;
+  passed: number;
+  failed: number;
+  results: RunAttemptResult[];
+  /** Tasks the suite holds but this sandbox cannot run, with why: neither passed nor failed. */
+  unsupported: Array<{ task: string; reason: string }>;
+  startedAt: string;
+  finishedAt?: string;
+  /** True when Ctrl-C ended the run before every attempt was made. */
+  interrupted: boolean;
+}
+
+const fileNameOf = (taskId: string) => taskId.replace(/[^A-Za-z0-9._-]/g, '_');
+
+function attemptRow(task: string, attempt: string, outcome: string, seconds: string, reason: string): string {
+  return `${task.padEnd(40)} ${attempt.padEnd(7)} ${outcome.padEnd(11)} ${seconds.padStart(6)}  ${reason}`.trimEnd();
+}
+
+async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(temporary, path);
+}
+
+export const runCommand: CliCommand = {
+  words: ['run'],
+  summary: 'measure a harness on a suite without evolving it: a pass table and results.json',
+  usage: `self-harness run --suite <dir|zip|suite.json|builtin> --model <id> --out <dir> [--base-url <url>] [options]
+
+  Measure a harness without evolving it — the baseline to take before an evolution. Runs k attempts of every task
+  (or of --tasks), prints a row per attempt as it finishes (and a pass count per task when k > 1), writes
+  <out>/results.json and each attempt's trace to <out>/traces/<task>-<attempt>.jsonl, and ends with the line
+  "N passed, M failed", counting attempts (every outcome other than pass is a failure). Tasks the sandbox cannot run
+  are listed as unsupported and not counted.
+
+  --suite <dir|zip|suite.json|builtin>   the tasks (required)
+  --out <dir>               where results.json and traces/ go (required; one process at a time: <out>/.lock)
+${MODEL_USAGE}
+  --harness file.json       the harness to measure (default: the paper's minimal harness)
+  --attempts 1              attempts per task, k (a whole number ≥ 1)
+  --tasks id,id             only these tasks of the suite
+  -h, --help                this text
+
+  results.json: {"suite", "model", "harnessHash", "tasks", "attempts", "passed", "failed",
+                 "results": [{"task", "attempt", "outcome", "reason", "steps", "durationMs", "usage", "trace"}],
+                 "unsupported": [{"task", "reason"}], "startedAt", "finishedAt", "interrupted"}
+
+  Exit 0 when it ran, even if attempts failed; 1 when --out is in use; 2 on bad flags or an unreadable suite;
+  130 when Ctrl-C stopped it (results.json then holds the attempts that finished).`,
+  async run(argv, output) {
+    const { out, err } = output;
+    const { values } = parseFlags(argv, RUN_OPTIONS);
+    if (!values.suite) throw new UsageError('--suite is required');
+    checkModelFlags(values);
+    if (!values.out) throw new UsageError('--out is required');
+    // k means the same here as in an evolution: the same schema, the same words.
+    const attempts = evolutionSettingsSchema.shape.attempts.safeParse(numericFlag(values.attempts));
+    if (!attempts.success) throw new UsageError(`--attempts: ${attempts.error.issues[0].message}`);
+    const k = attempts.data;
+    const model = createAgentModel(values);
+    const harness = await readHarnessFile(values.harness);
+    const hash = await harnessHash(harness);
+    const loaded = await loadSuite(values.suite);
+    const tasks = chooseTasks(loaded.suite.tasks, values.tasks);
+    const directory = values.out;
+
+    return withOutLock(directory, 'run', output, async () => {
+      await mkdir(join(directory, 'traces'), { recursive: true });
+      const results: RunResults = {
+        suite: loaded.suite.name,
+        model: model.id,
+        harnessHash: hash,
+        tasks: tasks.length,
+        attempts: k,
+        passed: 0,
+        failed: 0,
+        results: [],
+        unsupported: loaded.unsupported,
+        startedAt: new Date().toISOString(),
+        interrupted: false,
+      };
+      const resultsPath = join(directory, 'results.json');
+      await writeJsonAtomically(resultsPath, results);
+      const controller = new AbortController();
+      const onSignal = () => {
+        err('stopping: the attempt in progress is dropped; results.json keeps the finished ones');
+        controller.abort();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        out(`measuring ${tasks.length} tasks × ${k} attempts with ${model.id}, harness ${hash.slice(0, 12)}, into ${directory}`);
+        out(attemptRow('TASK', 'ATTEMPT', 'OUTCOME', 'TIME', 'REASON'));
+        measuring: for (const task of tasks) {
+          for (let attempt = 1; attempt <= k; attempt++) {
+            const trace = `traces/${fileNameOf(task.id)}-${attempt}.jsonl`;
+            const tracePath = join(directory, trace);
+            await writeFile(tracePath, '');
+            // Events are appended as they come, in order, so a trace survives a kill up to its last event.
+            let writing = Promise.resolve();
+            const result = await runTask({
+              task,
+              harness,
+              harnessHash: hash,
+              model,
+              createSandbox: async () => new JustBashSandbox(),
+              signal: controller.signal,
+              onEvent: (event: AgentEvent) => {
+                writing = writing.then(() => appendFile(tracePath, `${JSON.stringify(event)}\n`));
+                return writing;
+              },
+            });
+            await writing;
+            if (controller.signal.aborted) break measuring;
+            results.results.push({ task: task.id, attempt, outcome: result.outcome, reason: result.reason, steps: result.steps, durationMs: result.durationMs, usage: result.usage, trace });
+            if (result.outcome === 'pass') results.passed += 1;
+            else results.failed += 1;
+            await writeJsonAtomically(resultsPath, results);
+            out(attemptRow(task.id, `${attempt}/${k}`, result.outcome, `${(result.durationMs / 1000).toFixed(1)}s`, result.reason));
+          }
+        }
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+      results.interrupted = controller.signal.aborted;
+      results.finishedAt = new Date().toISOString();
+      await writeJsonAtomically(resultsPath, results);
+      if (k > 1) {
+        out('');
+        out(`${'TASK'.padEnd(40)} PASSED`);
+        for (const task of tasks) {
+          const mine = results.results.filter((item) => item.task === task.id);
+          if (mine.length) out(`${task.id.padEnd(40)} ${mine.filter((item) => item.outcome === 'pass').length}/${mine.length}`);
+        }
+      }
+      for (const item of loaded.unsupported) out(attemptRow(item.task, '-', 'unsupported', '-', item.reason));
+      out(`${results.passed} passed, ${results.failed} failed`);
+      return results.interrupted ? EXIT.interrupted : EXIT.ok;
+    });
+  },
+};

@@ -1,0 +1,92 @@
+// @vitest-environment happy-dom
+import { act, createElement } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_EVOLUTION_SETTINGS, type EvolutionSettings } from '../../src/core/evolve/config.js';
+import { EvolutionConfigForm } from '../../src/ui/evolve/EvolutionConfigForm.js';
+
+/**
+ * The Evolve page's form accepts and refuses what the CLI and a resumed evolution do, with the same words, and warns
+ * before a run that could never accept an edit.
+ */
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+let root: Root | undefined;
+afterEach(async () => {
+  await act(async () => root?.unmount());
+  root = undefined;
+});
+
+async function renderForm(taskCount: number) {
+  const container = document.createElement('div');
+  document.body.append(container);
+  const onStart = vi.fn<(config: EvolutionSettings) => void>();
+  root = createRoot(container);
+  await act(async () =>
+    root!.render(createElement(EvolutionConfigForm, { harnessLabel: 'default', suiteName: 'tiny', taskCount, defaults: DEFAULT_EVOLUTION_SETTINGS, onStart })),
+  );
+  const byTestId = <T extends HTMLElement>(id: string) => container.querySelector<T>(`[data-testid="${id}"]`);
+  /** Type into a field the way React sees it: the native value setter, then an input event. */
+  const type = async (id: string, value: string) => {
+    const element = byTestId<HTMLInputElement | HTMLSelectElement>(id)!;
+    const prototype = element instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+    await act(async () => {
+      Object.getOwnPropertyDescriptor(prototype, 'value')!.set!.call(element, value);
+      element.dispatchEvent(new Event(element instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }));
+    });
+  };
+  const start = byTestId<HTMLButtonElement>('evolve-start')!;
+  const said = () => container.querySelector('.status-text')?.textContent ?? '';
+  return { container, byTestId, type, start, said, onStart };
+}
+
+describe('the evolution form', () => {
+  it('refuses α outside (0, 1) and a fractional k with the schema messages, and starts once they are fixed', async () => {
+    const form = await renderForm(12);
+    expect(form.start.disabled).toBe(false);
+    await form.type('evolve-acceptance', 'statistical');
+    await form.type('evolve-alpha', '5');
+    expect(form.start.disabled).toBe(true);
+    expect(form.said()).toBe('α (one-sided) must be a number between 0 and 1 (both excluded), not 5');
+    await form.type('evolve-alpha', '0.05');
+    await form.type('evolve-attempts', '1.5');
+    expect(form.said()).toBe('Attempts per task (k) must be a whole number of at least 1, not 1.5');
+    await form.type('evolve-attempts', '3');
+    await form.type('evolve-split', '2,1,1');
+    expect(form.start.disabled).toBe(false);
+    await act(async () => form.start.click());
+    expect(form.onStart).toHaveBeenCalledTimes(1);
+    expect(form.onStart.mock.calls[0][0]).toMatchObject({ attempts: 3, acceptance: { kind: 'statistical', alpha: 0.05 }, splitRatios: { heldIn: 0.5, heldOut: 0.25, test: 0.25 } });
+  });
+
+  it('says what is wrong with typed split ratios, and lists every problem', async () => {
+    const form = await renderForm(12);
+    await form.type('evolve-split', '0.5,0.5');
+    expect(form.said()).toBe('Split held-in / held-out / test must be three numbers separated by commas or slashes (like 0.5,0.25,0.25), not "0.5,0.5"');
+    await form.type('evolve-weaknesses', '0');
+    const listed = [...form.byTestId('evolve-problems')!.querySelectorAll('li')].map((item) => item.textContent);
+    expect(listed).toEqual([
+      'Split held-in / held-out / test must be three numbers separated by commas or slashes (like 0.5,0.25,0.25), not "0.5,0.5"',
+      'Weaknesses to address per iteration must be a whole number of at least 1, not 0',
+    ]);
+    expect(form.start.disabled).toBe(true);
+  });
+
+  it('needs at least 4 tasks, in the one message', async () => {
+    const form = await renderForm(3);
+    expect(form.start.disabled).toBe(true);
+    expect(form.said()).toBe('An evolution needs at least 4 tasks (held-in, held-out and test); this suite has 3.');
+  });
+
+  it('warns, before the run, that the statistical rule can never accept on 4 tasks with k = 1', async () => {
+    const form = await renderForm(4);
+    expect(form.byTestId('evolve-warnings')).toBeNull();
+    await form.type('evolve-acceptance', 'statistical');
+    await form.type('evolve-attempts', '1');
+    expect(form.byTestId('evolve-warnings')?.textContent).toMatch(/can never accept an edit here.*p=0\.125 ≥ α.*at least 2 attempts per task/);
+    expect(form.start.disabled).toBe(false); // a warning, not a refusal: the person decides
+    await form.type('evolve-attempts', '2');
+    expect(form.byTestId('evolve-warnings')).toBeNull();
+  });
+});
