@@ -1,4 +1,5 @@
 import { SANDBOX_WORKDIR } from '../../sandbox/types.js';
+import { compileGlob } from './glob.js';
 import { describeMissingCommand, missingCommands } from './shell-commands.js';
 import { isScript, mapImagePath, mapsToSandboxWorkdir, rewriteWorkdir, shellQuote } from './workdir.js';
 
@@ -24,12 +25,15 @@ export function parseDockerfile(text: string): DockerInstruction[] {
     const start = i + 1;
     i++;
     if (!first.trim() || /^\s*#/.test(first)) continue;
-    let joined = first;
-    while (/\\\s*$/.test(joined) && i < lines.length) {
+    // Only the newest line is looked at and the parts are joined once, so 20,000 continuation lines stay linear.
+    const parts = [first];
+    while (parts[parts.length - 1].trimEnd().endsWith('\\') && i < lines.length) {
       const next = lines[i++];
       if (/^\s*#/.test(next)) continue; // comments inside a continuation are dropped by Docker too
-      joined = `${joined.replace(/\s*$/, '')}\n${next}`;
+      parts[parts.length - 1] = parts[parts.length - 1].trimEnd();
+      parts.push(next);
     }
+    const joined = parts.join('\n');
     const match = /^\s*([A-Za-z]+)\s*([\s\S]*)$/.exec(joined);
     if (!match) continue;
     const keyword = match[1].toUpperCase();
@@ -322,27 +326,13 @@ function resolvePath(cwd: string, path: string): string {
   return `/${parts.join('/')}`;
 }
 
-/** A Docker glob (`*`, `?`, `[…]`) as an anchored regular expression over one path. */
-function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        source += '.*';
-        i++;
-      } else source += '[^/]*';
-    } else if (c === '?') source += '[^/]';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i);
-      if (end < 0) source += '\\[';
-      else {
-        source += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else source += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
+/** `//a/b//` → `a/b`, without a regular expression (a line of ten thousand slashes stays linear). */
+function trimSlashes(path: string): string {
+  let start = 0;
+  let end = path.length;
+  while (start < end && path[start] === '/') start++;
+  while (end > start && path[end - 1] === '/') end--;
+  return path.slice(start, end);
 }
 
 /** Simple `.dockerignore` support: one glob per line, matching a path or one of its parent directories. */
@@ -351,11 +341,11 @@ function ignoredBy(context: BuildContext): (path: string) => boolean {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith('#') && !line.startsWith('!'))
-    .map((line) => globToRegExp(line.replace(/^\/+|\/+$/g, '')));
+    .map((line) => compileGlob(trimSlashes(line)));
   return (path) => {
     if (path === '.dockerignore') return true;
     const parts = path.split('/');
-    return rules.some((rule) => parts.some((_, i) => rule.test(parts.slice(0, i + 1).join('/'))));
+    return rules.some((rule) => parts.some((_, i) => rule.matches(parts.slice(0, i + 1).join('/'))));
   };
 }
 
@@ -433,16 +423,16 @@ function copyFiles(
 
   for (const rawSource of sources) {
     if (/^[a-z]+:\/\//i.test(rawSource) || rawSource.startsWith('git@')) return `${instruction.keyword} downloads ${rawSource}; the sandbox has no network`;
-    const source = rawSource.replace(/^(\.\/)+/, '').replace(/^\/+/, '').replace(/\/+$/, '');
+    const source = trimSlashes(rawSource.replace(/^(\.\/)+/, ''));
     if (instruction.keyword === 'ADD' && /\.(tar|tar\.gz|tgz|tar\.bz2|tar\.xz|txz)$/.test(source)) return `ADD ${rawSource} unpacks an archive, which is not replayed`;
     const matches: Array<{ path: string; relative: string }> = [];
     if (source === '' || source === '.') for (const path of all) matches.push({ path, relative: path });
     else {
-      const pattern = globToRegExp(source);
+      const pattern = compileGlob(source);
       for (const path of all) {
         const parts = path.split('/');
         for (let i = 1; i <= parts.length; i++) {
-          if (!pattern.test(parts.slice(0, i).join('/'))) continue;
+          if (!pattern.matches(parts.slice(0, i).join('/'))) continue;
           // The source itself is the file (relative = its name) or a directory whose contents are copied.
           matches.push({ path, relative: i === parts.length ? parts[parts.length - 1] : parts.slice(i).join('/') });
           break;
