@@ -1,7 +1,7 @@
 import { getCommandNames } from 'just-bash';
 import { describe, expect, it } from 'vitest';
 import { compileGlob } from '../../src/core/tasks/harbor/glob.js';
-import { commandsUsed, missingCommands, parseDockerfile, replayDockerfile, rewriteWorkdir, SANDBOX_COMMANDS, taskRoots } from '../../src/core/tasks/harbor/index.js';
+import { commandsUsed, missingCommands, parseDockerfile, replayDockerfile, SANDBOX_COMMANDS, taskRoots } from '../../src/core/tasks/harbor/index.js';
 
 describe('the sandbox command list the importer checks against', () => {
   it('is just-bash’s own list, minus sqlite3 (Node only)', () => {
@@ -57,13 +57,37 @@ describe('Dockerfile parsing', () => {
   });
 });
 
-describe('the WORKDIR becomes /work', () => {
-  it('rewrites whole paths only', () => {
-    expect(rewriteWorkdir('cd /app && cat /app/x "/app" /application ./app /srv/app $HOME/app', '/app')).toBe(
-      'cd /work && cat /work/x "/work" /application ./app /srv/app $HOME/app',
+describe('the WORKDIR is the task’s working directory, and nothing is rewritten', () => {
+  const context = { files: new Map([['data.csv', 'a,1\n'], ['run.sh', '#!/bin/bash\ncat /app/data.csv\n']]), binary: new Set<string>(), label: 'environment/' };
+
+  it('keeps files at their image paths (relative to the WORKDIR when under it) and scripts byte for byte', () => {
+    const replay = replayDockerfile(
+      'FROM ubuntu\nWORKDIR /app\nCOPY data.csv run.sh ./\nCOPY data.csv /srv/copy.csv\nRUN mkdir -p /app/out && cp /app/data.csv /app/out/\n',
+      context,
+      'Dockerfile',
     );
-    expect(rewriteWorkdir('cat /app/x', undefined)).toBe('cat /app/x');
-    expect(rewriteWorkdir('cat /tmp/x', '/tmp')).toBe('cat /tmp/x');
+    expect(replay.unsupported).toEqual([]);
+    expect(replay.workdir).toBe('/app');
+    expect(replay.initialFiles).toEqual({ 'data.csv': 'a,1\n', 'run.sh': '#!/bin/bash\ncat /app/data.csv\n', '/srv/copy.csv': 'a,1\n' });
+    expect(replay.setupScript).toContain("cd '/app' && (\nmkdir -p /app/out && cp /app/data.csv /app/out/\n)");
+    expect(replay.setupScript).not.toContain('/work');
+  });
+
+  it('expands ENV as Docker does at build time, on the sandbox’s PATH', () => {
+    const replay = replayDockerfile('FROM ubuntu\nARG ROOT=/srv/app\nENV APP_HOME=$ROOT PATH="$ROOT/bin:${PATH}" EMPTY=$UNSET\nWORKDIR $APP_HOME\n', context, 'Dockerfile');
+    expect(replay.workdir).toBe('/srv/app');
+    expect(replay.env).toEqual({ APP_HOME: '/srv/app', PATH: '/srv/app/bin:/usr/bin:/bin', EMPTY: '' });
+  });
+
+  it('takes /tmp as a WORKDIR, refuses the verifier’s own directory, and starts in /work without one', () => {
+    expect(replayDockerfile('FROM ubuntu\nWORKDIR /tmp/build\n', context, 'Dockerfile')).toMatchObject({ workdir: '/tmp/build', unsupported: [] });
+    expect(replayDockerfile('FROM ubuntu\nWORKDIR /verifier\n', context, 'Dockerfile').unsupported).toEqual([
+      "Dockerfile: WORKDIR /verifier is where this app puts the verifier's files",
+    ]);
+    const none = replayDockerfile('FROM ubuntu\nCOPY data.csv .\n', context, 'Dockerfile');
+    expect(none.workdir).toBeUndefined();
+    expect(none.initialFiles).toEqual({ '/data.csv': 'a,1\n' });
+    expect(none.notes).toContain('Dockerfile sets no WORKDIR: the agent starts in /work');
   });
 });
 
