@@ -14,6 +14,8 @@ import { type Task, taskWorkdir } from '../../src/core/tasks/types.js';
 import {
   folderFiles,
   HARBOR_CSV_TOTALS,
+  HARBOR_INVENTORY_VALUE,
+  HARBOR_LOG_REPORT,
   HARBOR_PYTHON_STATS,
   HARBOR_WEB_SERVICE,
   TBENCH_PYTEST,
@@ -215,6 +217,23 @@ describe('exporting a suite to Harbor and importing it back', () => {
         original.difficulty,
         original.tags,
       ]);
+    }
+  });
+
+  it('keeps an imported task’s WORKDIR, ENV and paths through export and import, and it still checks as sound', async () => {
+    const imported = importSuite(new Map(Object.entries({ ...HARBOR_INVENTORY_VALUE, ...HARBOR_LOG_REPORT, ...TBENCH_WORD_COUNT }))).suite.tasks;
+    const back = importSuite(exportSuiteToHarbor(imported)).suite.tasks;
+    expect(back.map((task) => [task.id, task.workdir, task.env])).toEqual([
+      ['inventory-value', '/srv/inventory', { STOCK_FILE: '/srv/inventory/stock.json' }],
+      ['log-report', '/app', undefined],
+      ['word-count', '/app', undefined],
+    ]);
+    for (const original of imported) {
+      const task = back.find((candidate) => candidate.id === original.id)!;
+      expect(task.instruction).toBe(original.instruction);
+      const { '/tmp/self-harness-setup.sh': _setup, ...initialFiles } = task.initialFiles;
+      expect(initialFiles).toEqual(original.initialFiles);
+      expect(await checkTask(task, sandbox), task.id).toMatchObject({ ok: true, reason: '' });
     }
   });
 

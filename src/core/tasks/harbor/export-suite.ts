@@ -57,7 +57,14 @@ else
 fi
 `,
   );
-  if (task.solution) files.set('solution/solve.sh', `#!/bin/bash\n# Reference solution; Harbor runs it from the WORKDIR, ${taskWorkdir(task)}.\n${task.solution.replace(/^\n+/, '')}`);
+  if (task.solution) {
+    // Bash reads a script as it runs it; in braces it reads the whole solution first, so a solution that writes
+    // /solution/solve.sh itself (an imported Harbor task's does) cannot change the file under its own feet.
+    files.set(
+      'solution/solve.sh',
+      `#!/bin/bash\n# Reference solution; Harbor runs it from the WORKDIR, ${taskWorkdir(task)}.\n{\n${task.solution.replace(/^\n+/, '').replace(/\n*$/, '\n')}exit\n}\n`,
+    );
+  }
   return files;
 }
 
