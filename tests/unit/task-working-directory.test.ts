@@ -33,7 +33,7 @@ describe('a task’s working directory and environment', () => {
     const harness = createDefaultHarness();
     harness.policies.persistShellState.enabled = true;
     harness.hooks.push(
-      { id: 'where', at: 'onStart', processor: 'run_shell', params: { command: 'pwd; echo "$GREETING"' } },
+      { id: 'where', at: 'onStart', processor: 'run_shell', params: { command: 'pwd; echo "$GREETING"', showOutput: true } },
       { id: 'artifact', at: 'beforeFinish', processor: 'require_file', params: { path: 'result.txt', message: '' } },
     );
     const model = new ScriptedModel([

@@ -122,6 +122,15 @@ export class JustBashSandbox implements Sandbox {
     return Promise.all(files.map(async (path) => ({ path, content: await this.bash.fs.readFile(path) })));
   }
 
+  /** Whether `chmod +x` was given; a worker's snapshot keeps it, so a restored tool still runs. */
+  async isExecutable(path: string): Promise<boolean> {
+    return ((await this.bash.fs.stat(this.resolve(path))).mode & 0o111) !== 0;
+  }
+
+  async makeExecutable(path: string): Promise<void> {
+    await this.bash.fs.chmod(this.resolve(path), 0o755);
+  }
+
   async dispose(): Promise<void> {}
 
   private resolve(path: string): string {
