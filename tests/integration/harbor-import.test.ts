@@ -112,6 +112,15 @@ describe('importing a directory of Harbor and Terminal-Bench task folders', () =
     expect(reasons('FROM ubuntu\nRUN apt-get update && apt-get install -y jq gzip\nWORKDIR /app\nCOPY a.txt .\nCMD ["bash"]\n')).toBe('');
   });
 
+  it('exports [verifier] env to test.sh, and refuses a name that is not a shell variable name', async () => {
+    const withEnv = (env: string) => ({ ...HARBOR_CSV_TOTALS, 'csv-totals/task.toml': `[verifier]\ntimeout_sec = 30\n\n[verifier.env]\n${env}\n` });
+    const task = importSuite(new Map(Object.entries(withEnv('EXPECTED_ROWS = "3"')))).suite.tasks[0];
+    expect(task.verifier.script).toContain("export EXPECTED_ROWS='3'");
+    const refused = importSuite(new Map(Object.entries(withEnv('"X;touch /pwned;Y" = "1"'))));
+    expect(refused.suite.tasks).toEqual([]);
+    expect(refused.unsupported).toEqual([{ task: 'csv-totals', reason: 'task.toml [verifier] env: "X;touch /pwned;Y" is not a shell variable name' }]);
+  });
+
   it('replays COPY, ENV, ARG and RUN the way Docker would, in the sandbox', async () => {
     const files = {
       'env-task/task.toml': '[agent]\ntimeout_sec = 120\n[verifier]\ntimeout_sec = 30\n',

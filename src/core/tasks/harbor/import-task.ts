@@ -70,7 +70,11 @@ export function importHarborTask(folder: TaskFolder): TaskImport {
   if (binarySolution) return fail(`${binarySolution} is a binary file; the reference solution's files must be text`);
 
   const verifierConfig = table(config.verifier);
-  const verifierEnv = Object.entries(table(verifierConfig.env)).map(([name, value]) => `export ${name}=${shellQuote(String(value))}`);
+  const verifierVariables = Object.entries(table(verifierConfig.env));
+  // Names go into the verifier script as written, so only shell names are taken (values are quoted).
+  const badName = verifierVariables.find(([name]) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
+  if (badName) return fail(`task.toml [verifier] env: ${JSON.stringify(badName[0])} is not a shell variable name`);
+  const verifierEnv = verifierVariables.map(([name, value]) => `export ${name}=${shellQuote(String(value))}`);
   const task: Task = {
     id,
     title: titleOf(metadata, instructionText, folder.name),
