@@ -25,5 +25,5 @@ export async function createSandboxFactory(preferred: SandboxPreference): Promis
   if (preferred === 'just-bash') return { factory: createWorkerSandbox, kind: 'just-bash' };
   const boot = await bootWebContainer();
   if (!boot.ok) return { factory: createWorkerSandbox, kind: 'just-bash', fallbackReason: boot.reason };
-  return { factory: () => WebContainerSandbox.create(), kind: 'webcontainer' };
+  return { factory: (task) => WebContainerSandbox.create({ task }), kind: 'webcontainer' };
 }

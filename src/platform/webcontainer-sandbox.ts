@@ -1,12 +1,13 @@
 import { WebContainer, type SpawnOptions, type WebContainerProcess } from '@webcontainer/api';
 import { WEBCONTAINER_CAPABILITIES } from '../core/sandbox/capabilities';
-import { mapPathsInText, MAPPED_ROOTS, normalizeTaskPath, toRootedPath, unmapPathsInText } from '../core/sandbox/path-mapping';
-import { type ExecOptions, type ExecResult, type FileEntry, type Sandbox, SANDBOX_WORKDIR, TIMEOUT_EXIT_CODE } from '../core/sandbox/types';
+import { TaskPathMapping } from '../core/sandbox/path-mapping';
+import { type ExecOptions, type ExecResult, type FileEntry, type Sandbox, type SandboxOptions, TIMEOUT_EXIT_CODE } from '../core/sandbox/types';
 
 /**
  * The WebContainer sandbox: StackBlitz's in-browser Node.js runtime (real `node` and `npm`) behind the same
  * `Sandbox` interface as just-bash. One WebContainer per page, shared: each sandbox is a directory
- * `tasks/<random id>` holding that task's /work, /verifier and /tmp (see core/sandbox/path-mapping.ts).
+ * `tasks/<random id>` holding that task's working directory (/work, or an imported task's /app), /verifier, /tmp
+ * and the other directories the task names (see core/sandbox/path-mapping.ts).
  *
  * Facts that shape this file: `WebContainer.boot()` loads its runtime in an iframe from stackblitz.com, so it
  * cannot boot offline — offline it does not fail, it hangs, hence the boot timeout; it needs a cross-origin
@@ -176,29 +177,34 @@ export class WebContainerSandbox implements Sandbox {
   readonly root: string;
   /** The same directory as an absolute path: what the shell and Node see, and what command text is mapped to. */
   readonly shellRoot: string;
+  /** The task's directories, all under `root`. */
+  readonly paths: TaskPathMapping;
   private readonly running = new Set<WebContainerProcess>();
 
+  /** Throws when the task's directories cannot be mapped (`/`, or one holding the system's own, such as `/usr`). */
   constructor(
     private readonly container: WebContainerLike,
     private readonly defaultTimeoutMs = 30_000,
     id = randomId(),
+    task?: SandboxOptions,
   ) {
     this.root = `${TASKS_DIR}/${id}`;
     this.shellRoot = `${container.workdir.replace(/\/$/, '')}/${this.root}`;
+    this.paths = new TaskPathMapping(task);
   }
 
   /** Boots the page's WebContainer if needed and makes a fresh directory; throws with the readable boot reason. */
-  static async create(options: { defaultTimeoutMs?: number; bootTimeoutMs?: number } = {}): Promise<WebContainerSandbox> {
+  static async create(options: { defaultTimeoutMs?: number; bootTimeoutMs?: number; task?: SandboxOptions } = {}): Promise<WebContainerSandbox> {
     const boot = await bootWebContainer({ timeoutMs: options.bootTimeoutMs });
     if (!boot.ok || !instance) throw new Error(boot.ok ? 'the WebContainer was torn down' : boot.reason);
-    return WebContainerSandbox.inside(instance, options.defaultTimeoutMs);
+    return WebContainerSandbox.inside(instance, options.defaultTimeoutMs, options.task);
   }
 
-  /** A fresh sandbox directory in a container that is already running (or a stand-in). */
-  static async inside(container: WebContainerLike, defaultTimeoutMs?: number): Promise<WebContainerSandbox> {
-    const sandbox = new WebContainerSandbox(container, defaultTimeoutMs);
+  /** A fresh sandbox directory in a container that is already running (or a stand-in), for the task's directories. */
+  static async inside(container: WebContainerLike, defaultTimeoutMs?: number, task?: SandboxOptions): Promise<WebContainerSandbox> {
+    const sandbox = new WebContainerSandbox(container, defaultTimeoutMs, randomId(), task);
     // /verifier is created only when the verifier's files arrive, after the agent has ended.
-    await container.fs.mkdir(`${sandbox.root}${SANDBOX_WORKDIR}`, { recursive: true });
+    await container.fs.mkdir(`${sandbox.root}${sandbox.paths.workdir}`, { recursive: true });
     await container.fs.mkdir(`${sandbox.root}/tmp`, { recursive: true });
     return sandbox;
   }
@@ -217,16 +223,16 @@ export class WebContainerSandbox implements Sandbox {
 
     let cwd: string;
     try {
-      cwd = toRootedPath(this.root, options.cwd ?? SANDBOX_WORKDIR);
+      cwd = this.paths.toRooted(this.root, options.cwd ?? this.paths.workdir);
     } catch (error) {
       return failed(`cannot run in ${options.cwd}: ${(error as Error).message}`);
     }
     const env: Record<string, string> = { TMPDIR: `${this.shellRoot}/tmp` };
-    for (const [key, value] of Object.entries(options.env ?? {})) env[key] = mapPathsInText(this.shellRoot, value);
+    for (const [key, value] of Object.entries(options.env ?? {})) env[key] = this.paths.mapText(this.shellRoot, value);
 
     let process: WebContainerProcess;
     try {
-      process = await this.container.spawn('jsh', ['-c', mapPathsInText(this.shellRoot, command)], {
+      process = await this.container.spawn('jsh', ['-c', this.paths.mapText(this.shellRoot, command)], {
         cwd,
         env,
         // Wide, so the terminal does not wrap long lines into the captured text.
@@ -282,7 +288,7 @@ export class WebContainerSandbox implements Sandbox {
   }
 
   async readFile(path: string): Promise<string> {
-    const content = await this.fs(() => this.container.fs.readFile(toRootedPath(this.root, path), 'utf-8'));
+    const content = await this.fs(() => this.container.fs.readFile(this.paths.toRooted(this.root, path), 'utf-8'));
     return this.unmap(content);
   }
 
@@ -291,18 +297,18 @@ export class WebContainerSandbox implements Sandbox {
    * or one the agent writes — finds its files when jsh or Node runs it; readFile maps them back.
    */
   async writeFile(path: string, content: string): Promise<void> {
-    const target = toRootedPath(this.root, path);
+    const target = this.paths.toRooted(this.root, path);
     const parent = target.slice(0, target.lastIndexOf('/'));
     await this.fs(async () => {
       await this.container.fs.mkdir(parent, { recursive: true });
-      await this.container.fs.writeFile(target, mapPathsInText(this.shellRoot, content));
+      await this.container.fs.writeFile(target, this.paths.mapText(this.shellRoot, content));
     });
   }
 
   async exists(path: string): Promise<boolean> {
     let target: string;
     try {
-      target = toRootedPath(this.root, path);
+      target = this.paths.toRooted(this.root, path);
     } catch {
       return false;
     }
@@ -315,17 +321,17 @@ export class WebContainerSandbox implements Sandbox {
     }
   }
 
-  /** `/` lists every mapped root (/work, /verifier, /tmp); any other directory outside them is refused. */
+  /** `/` lists every mapped root (the working directory, /verifier, /tmp, …); any other directory outside them is refused. */
   async listFiles(dir: string): Promise<string[]> {
-    const normalized = normalizeTaskPath(dir);
-    const starts = normalized === '/' ? [...MAPPED_ROOTS] : [normalized];
+    const normalized = this.paths.normalize(dir);
+    const starts = normalized === '/' ? [...this.paths.roots] : [normalized];
     const out: string[] = [];
     const walk = async (taskDir: string) => {
       let entries: Array<{ name: string; isDirectory(): boolean }>;
       try {
-        entries = await this.container.fs.readdir(toRootedPath(this.root, taskDir), { withFileTypes: true });
+        entries = await this.container.fs.readdir(this.paths.toRooted(this.root, taskDir), { withFileTypes: true });
       } catch (error) {
-        if (!MAPPED_ROOTS.some((root) => taskDir === root || taskDir.startsWith(`${root}/`))) throw error;
+        if (!this.paths.isMapped(taskDir)) throw error;
         return; // a directory that does not exist has no files, as in the embedded sandbox
       }
       for (const entry of entries) {
@@ -352,7 +358,7 @@ export class WebContainerSandbox implements Sandbox {
 
   /** Real paths in text going back to the agent become task paths again. */
   private unmap(text: string): string {
-    return unmapPathsInText(this.root, unmapPathsInText(this.shellRoot, text));
+    return this.paths.unmapText(this.root, this.paths.unmapText(this.shellRoot, text));
   }
 
   /** fs errors name rooted paths; show the task's paths instead. */
@@ -371,4 +377,4 @@ function settle(promise: Promise<unknown>, ms: number): Promise<void> {
   return Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]).then(() => clearTimeout(timer));
 }
 
-export const createWebContainerSandbox = () => WebContainerSandbox.create();
+export const createWebContainerSandbox = (task?: SandboxOptions) => WebContainerSandbox.create({ task });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HARBOR_CSV_TOTALS, HARBOR_PYTHON_STATS } from '../fixtures/harbor-task-folders.js';
+import { HARBOR_CSV_TOTALS, HARBOR_PYTHON_STATS, ownSolution } from '../fixtures/harbor-task-folders.js';
 import { type ScriptedOpenAIServer, startScriptedOpenAIServer } from '../fixtures/scripted-openai-server.js';
 import { forwardConsole, runTasks, saveOpenAIModel, type StudioUnderTest, startStudio } from './support.js';
 
@@ -20,11 +20,10 @@ beforeAll(async () => {
   const files = Object.fromEntries(Object.entries({ ...HARBOR_CSV_TOTALS, ...HARBOR_PYTHON_STATS }).map(([path, content]) => [`my-suite/${path}`, strToU8(content)]));
   zipPath = join(await mkdtemp(join(tmpdir(), 'suite-zip-')), 'my-suite.zip');
   await writeFile(zipPath, zipSync(files));
-  // The scripted agent solves the imported task with its reference solution, which works in /work.
+  // The scripted agent solves the imported task with its own solve.sh, which works in the task's WORKDIR, /app.
+  const solve = ownSolution(HARBOR_CSV_TOTALS, 'csv-totals');
   model = await startScriptedOpenAIServer((_request, turn) =>
-    turn === 0
-      ? { toolCalls: [{ name: 'shell', args: { command: `cd /work && { echo "region,total"; tail -n +2 data.csv | awk -F, '{ t[$1] += $2 } END { for (r in t) print r "," t[r] }' | sort; } > out/totals.csv` } }] }
-      : { toolCalls: [{ name: 'finish', args: { summary: 'done' } }] },
+    turn === 0 ? { toolCalls: [{ name: 'shell', args: { command: solve } }] } : { toolCalls: [{ name: 'finish', args: { summary: 'done' } }] },
   );
   studio = await startStudio();
 });

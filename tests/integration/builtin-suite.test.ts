@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { JustBashSandbox } from '../../src/core/sandbox/just-bash-sandbox.js';
 import { builtinSuite, builtinTasks } from '../../src/core/tasks/builtin/index.js';
-import { prepareTaskSandbox, runSolution, runVerifier } from '../../src/core/tasks/task-sandbox.js';
+import { checkTask } from '../../src/core/tasks/check-suite.js';
+import { prepareTaskSandbox, runVerifier } from '../../src/core/tasks/task-sandbox.js';
 import { validateTask } from '../../src/core/tasks/validate-task.js';
 
 describe('built-in starter suite', () => {
@@ -39,13 +40,10 @@ describe('built-in starter suite', () => {
       expect(result.stdout.trim(), 'a failing verifier prints a reason').not.toBe('');
     });
 
-    it('passes its verifier after the reference solution', async () => {
-      const sandbox = new JustBashSandbox();
-      await prepareTaskSandbox(task, sandbox);
-      const solved = await runSolution(task, sandbox);
-      expect(solved.exitCode, solved.stderr).toBe(0);
-      const result = await runVerifier(task, sandbox);
-      expect(result.exitCode, `verifier said: ${result.stdout}${result.stderr}`).toBe(0);
+    it('passes its verifier after the reference solution, played as the agent', async () => {
+      const check = await checkTask(task, async () => new JustBashSandbox());
+      expect(check.reason).toBe('');
+      expect(check.ok).toBe(true);
     });
   });
 });

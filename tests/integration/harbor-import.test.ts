@@ -10,10 +10,12 @@ import { checkTask } from '../../src/core/tasks/check-suite.js';
 import { exportSuiteToHarbor, importHarborTask, importSuite, replayDockerfile } from '../../src/core/tasks/harbor/index.js';
 import { prepareTaskSandbox, runVerifier } from '../../src/core/tasks/task-sandbox.js';
 import { loadSuiteFromFileList, loadSuiteFromZip } from '../../src/platform/suite-files.js';
-import type { Task } from '../../src/core/tasks/types.js';
+import { type Task, taskWorkdir } from '../../src/core/tasks/types.js';
 import {
   folderFiles,
   HARBOR_CSV_TOTALS,
+  HARBOR_INVENTORY_VALUE,
+  HARBOR_LOG_REPORT,
   HARBOR_PYTHON_STATS,
   HARBOR_WEB_SERVICE,
   TBENCH_PYTEST,
@@ -33,7 +35,7 @@ beforeAll(async () => {
 async function verdictAfter(task: Task, agent: string): Promise<{ exitCode: number; output: string }> {
   const box = new JustBashSandbox();
   await prepareTaskSandbox(task, box);
-  if (agent) await box.exec(agent);
+  if (agent) await box.exec(agent, { cwd: taskWorkdir(task), env: task.env });
   const result = await runVerifier(task, box);
   return { exitCode: result.exitCode, output: result.stdout + result.stderr };
 }
@@ -50,19 +52,20 @@ describe('importing a directory of Harbor and Terminal-Bench task folders', () =
     expect(reasons['pytest-task']).toMatch(/run-tests\.sh uses curl \(needs the network\).*uv \(installs Python packages\)/);
   });
 
-  it('maps a Harbor task: metadata, timeouts, WORKDIR /app as /work, COPY as an initial file, RUN in the setup', async () => {
-    const imported = importHarborTask({ name: 'csv-totals', files: folderFiles(HARBOR_CSV_TOTALS, 'csv-totals'), binary: new Set() });
+  it('maps a Harbor task: metadata, timeouts, WORKDIR /app as its working directory, COPY as an initial file, RUN in the setup, nothing rewritten', async () => {
+    const folder = folderFiles(HARBOR_CSV_TOTALS, 'csv-totals');
+    const imported = importHarborTask({ name: 'csv-totals', files: folder, binary: new Set() });
     expect(imported.ok).toBe(true);
     if (!imported.ok) return;
     const task = imported.task;
     expect(task).toMatchObject({ id: 'csv-totals', title: 'Sales totals per region', category: 'data-processing', difficulty: 'easy', tags: ['csv', 'bash'], agentTimeoutSec: 300, verifierTimeoutSec: 60 });
+    expect(task.workdir).toBe('/app');
     expect(task.initialFiles).toEqual({ 'data.csv': 'region,amount\nwest,7\neast,10\nnorth,15\neast,20\n' });
-    expect(task.instruction).toContain('`/work/data.csv`');
-    expect(task.instruction).not.toContain('/app');
-    expect(task.setupScript).toContain('mkdir -p /work/out');
-    expect(Object.keys(task.verifier.files ?? {})).toEqual(['tests/test.sh']);
-    expect(task.verifier.files!['tests/test.sh']).toContain('/work/out/totals.csv');
-    expect(task.solution).toContain('cd /work');
+    expect(task.instruction).toBe(folder.get('instruction.md')!.trimEnd());
+    expect(task.setupScript).toContain('mkdir -p /app/out');
+    expect(task.verifier.files).toEqual({ 'tests/test.sh': folder.get('tests/test.sh') });
+    expect(task.solution).toContain(folder.get('solution/solve.sh')!.replace(/'/g, `'\\''`));
+    expect(JSON.stringify(task)).not.toContain('/work');
   });
 
   it('checks the supported Harbor task as sound: the verifier fails untouched and passes after solve.sh', async () => {
@@ -72,9 +75,9 @@ describe('importing a directory of Harbor and Terminal-Bench task folders', () =
 
   it('passes a Harbor task only on a reward of at least 1, and fails when test.sh writes no reward', async () => {
     const task = importSuite(new Map(Object.entries(HARBOR_CSV_TOTALS))).suite.tasks[0];
-    const right = "printf 'region,total\\neast,30\\nnorth,15\\nwest,7\\n' > /work/out/totals.csv";
+    const right = "printf 'region,total\\neast,30\\nnorth,15\\nwest,7\\n' > /app/out/totals.csv";
     expect((await verdictAfter(task, right)).exitCode).toBe(0);
-    expect((await verdictAfter(task, "printf 'region,total\\neast,30\\n' > /work/out/totals.csv")).exitCode).not.toBe(0);
+    expect((await verdictAfter(task, "printf 'region,total\\neast,30\\n' > out/totals.csv")).exitCode).not.toBe(0);
 
     const withReward = (line: string): Task => ({ ...task, verifier: { ...task.verifier, files: { 'tests/test.sh': `mkdir -p /logs/verifier\n${line}\n` } } });
     expect((await verdictAfter(withReward('echo 1.0 > /logs/verifier/reward.txt'), '')).exitCode).toBe(0);
@@ -90,7 +93,8 @@ describe('importing a directory of Harbor and Terminal-Bench task folders', () =
     expect(unsupported).toEqual([]);
     const task = suite.tasks[0];
     expect(task).toMatchObject({ id: 'word-count', difficulty: 'medium', category: 'file-operations', tags: ['text-processing', 'bash'], agentTimeoutSec: 240, verifierTimeoutSec: 30 });
-    expect(task.instruction).toContain('/work/words.txt');
+    expect(task.instruction).toContain('/app/words.txt');
+    expect(task.workdir).toBe('/app');
     expect(task.initialFiles).toEqual({ 'words.txt': 'the cat saw the dog\nthe dog ran\ncat nap\n' });
     expect(await checkTask(task, sandbox)).toMatchObject({ ok: true, reason: '' });
   });
@@ -106,6 +110,15 @@ describe('importing a directory of Harbor and Terminal-Bench task folders', () =
     expect(reasons('FROM ubuntu\nCOPY logo.png /app/\n')).toMatch(/logo\.png is a binary file/);
     expect(reasons('FROM ubuntu\nFROBNICATE now\n')).toMatch(/line 2 \(FROBNICATE\): unknown instruction/);
     expect(reasons('FROM ubuntu\nRUN apt-get update && apt-get install -y jq gzip\nWORKDIR /app\nCOPY a.txt .\nCMD ["bash"]\n')).toBe('');
+  });
+
+  it('exports [verifier] env to test.sh, and refuses a name that is not a shell variable name', async () => {
+    const withEnv = (env: string) => ({ ...HARBOR_CSV_TOTALS, 'csv-totals/task.toml': `[verifier]\ntimeout_sec = 30\n\n[verifier.env]\n${env}\n` });
+    const task = importSuite(new Map(Object.entries(withEnv('EXPECTED_ROWS = "3"')))).suite.tasks[0];
+    expect(task.verifier.script).toContain("export EXPECTED_ROWS='3'");
+    const refused = importSuite(new Map(Object.entries(withEnv('"X;touch /pwned;Y" = "1"'))));
+    expect(refused.suite.tasks).toEqual([]);
+    expect(refused.unsupported).toEqual([{ task: 'csv-totals', reason: 'task.toml [verifier] env: "X;touch /pwned;Y" is not a shell variable name' }]);
   });
 
   it('replays COPY, ENV, ARG and RUN the way Docker would, in the sandbox', async () => {
@@ -131,23 +144,24 @@ describe('importing a directory of Harbor and Terminal-Bench task folders', () =
       'env-task/environment/data/one.txt': '1\n',
       'env-task/environment/data/two.txt': '2\n',
       'env-task/environment/app.conf': 'mode=fast\n',
-      'env-task/tests/test.sh': '#!/bin/bash\nmkdir -p /logs/verifier\ngrep -q "greetings from /work" /srv/app/greeting.txt && echo 1 > /logs/verifier/reward.txt\n',
+      'env-task/tests/test.sh': '#!/bin/bash\nmkdir -p /logs/verifier\ngrep -q "greetings from /srv/app" /srv/app/greeting.txt && echo 1 > /logs/verifier/reward.txt\n',
       'env-task/solution/solve.sh': '#!/bin/bash\ngreet > /srv/app/greeting.txt\n',
     };
     const { suite, unsupported, notes } = importSuite(new Map(Object.entries(files)));
     expect(unsupported).toEqual([]);
     const task = suite.tasks[0];
     expect(Object.keys(task.initialFiles).sort()).toEqual(['/etc/app/app.conf', '/usr/bin/greet', 'data/one.txt', 'data/two.txt']);
-    expect(task.instruction).toContain('/work/greeting.txt');
-    expect(task.instruction).toMatch(/sets `APP_HOME`, `PATH`/);
+    expect(task.instruction).toBe('Run `greet` and save its output in /srv/app/greeting.txt.');
+    expect(task.workdir).toBe('/srv/app');
+    expect(task.env).toEqual({ APP_HOME: '/srv/app', PATH: '/srv/app/bin:/usr/bin:/bin' });
     expect(notes.map((item) => item.note).join('\n')).toContain('/usr/local/bin/greet is copied to /usr/bin/greet');
 
     const box = new JustBashSandbox();
     await prepareTaskSandbox(task, box);
-    expect(await box.readFile('/work/banner.txt')).toBe('hello from /work\n');
-    expect(await box.readFile('/work/data-list.txt')).toBe('one.txt\ntwo.txt\n');
-    expect(await box.readFile('/work/logs/boot.log')).toBe('started\n');
-    expect((await box.exec('greet')).stdout).toBe('greetings from /work\n');
+    expect(await box.readFile('/srv/app/banner.txt')).toBe('hello from /srv/app\n');
+    expect(await box.readFile('/srv/app/data-list.txt')).toBe('one.txt\ntwo.txt\n');
+    expect(await box.readFile('/srv/app/logs/boot.log')).toBe('started\n');
+    expect((await box.exec('greet; echo "$APP_HOME"', { cwd: task.workdir, env: task.env })).stdout).toBe('greetings from /srv/app\n/srv/app\n');
     expect(await checkTask(task, sandbox)).toMatchObject({ ok: true });
   });
 });
@@ -212,6 +226,23 @@ describe('exporting a suite to Harbor and importing it back', () => {
         original.difficulty,
         original.tags,
       ]);
+    }
+  });
+
+  it('keeps an imported task’s WORKDIR, ENV and paths through export and import, and it still checks as sound', async () => {
+    const imported = importSuite(new Map(Object.entries({ ...HARBOR_INVENTORY_VALUE, ...HARBOR_LOG_REPORT, ...TBENCH_WORD_COUNT }))).suite.tasks;
+    const back = importSuite(exportSuiteToHarbor(imported)).suite.tasks;
+    expect(back.map((task) => [task.id, task.workdir, task.env])).toEqual([
+      ['inventory-value', '/srv/inventory', { STOCK_FILE: '/srv/inventory/stock.json' }],
+      ['log-report', '/app', undefined],
+      ['word-count', '/app', undefined],
+    ]);
+    for (const original of imported) {
+      const task = back.find((candidate) => candidate.id === original.id)!;
+      expect(task.instruction).toBe(original.instruction);
+      const { '/tmp/self-harness-setup.sh': _setup, ...initialFiles } = task.initialFiles;
+      expect(initialFiles).toEqual(original.initialFiles);
+      expect(await checkTask(task, sandbox), task.id).toMatchObject({ ok: true, reason: '' });
     }
   });
 

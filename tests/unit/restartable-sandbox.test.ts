@@ -35,6 +35,18 @@ describe('the worker-hosted sandbox', () => {
     expect(after.stdout).toBe('precious\nnested\n');
   });
 
+  it('restores a task’s own files anywhere, a tool it put on PATH and its /app included, but not the shell’s built-ins', async () => {
+    const log: string[] = [];
+    const sandbox = new RestartableSandbox(spawnSpinningWorker(log), 'test', 50);
+    // What an imported Harbor task's Dockerfile leaves: a tool copied onto PATH, its files in its WORKDIR.
+    await sandbox.writeFile('/usr/bin/greet', '#!/bin/bash\necho "greetings from $(pwd)"\n');
+    await sandbox.writeFile('/app/data.csv', 'a,1\n');
+    await sandbox.exec('chmod +x /usr/bin/greet');
+    expect((await sandbox.exec('spin', { timeoutMs: 100 })).timedOut).toBe(true);
+    expect(sandbox.restarts).toBe(1);
+    expect((await sandbox.exec('greet; cat data.csv; ls | head -1', { cwd: '/app' })).stdout).toBe('greetings from /app\na,1\ndata.csv\n');
+  });
+
   it('an abort kills the running command the same way', async () => {
     const log: string[] = [];
     const sandbox = new RestartableSandbox(spawnSpinningWorker(log), 'test', 50);

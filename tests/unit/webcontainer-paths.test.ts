@@ -14,17 +14,13 @@ import type { SpawnOptions, WebContainerProcess } from '@webcontainer/api';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDefaultHarness } from '../../src/core/harness/index.js';
 import { ScriptedModel } from '../../src/core/model/scripted.js';
-import {
-  fromRootedPath,
-  MAPPED_ROOTS,
-  mapPathsInText,
-  normalizeTaskPath,
-  toRootedPath,
-  unmapPathsInText,
-} from '../../src/core/sandbox/path-mapping.js';
+import { DEFAULT_MAPPED_ROOTS, normalizeTaskPath, TaskPathMapping } from '../../src/core/sandbox/path-mapping.js';
 import { SANDBOX_WORKDIR } from '../../src/core/sandbox/types.js';
+import { importSuite } from '../../src/core/tasks/harbor/index.js';
 import { runTask } from '../../src/core/tasks/run-task.js';
+import { sandboxOptionsFor } from '../../src/core/tasks/task-paths.js';
 import { type Task, VERIFIER_DIR } from '../../src/core/tasks/types.js';
+import { folderFiles, HARBOR_CSV_TOTALS } from '../fixtures/harbor-task-folders.js';
 
 const boot = vi.hoisted(() => ({ fn: vi.fn() }));
 vi.mock('@webcontainer/api', () => ({ WebContainer: { boot: (...args: unknown[]) => boot.fn(...args) } }));
@@ -32,8 +28,14 @@ vi.mock('@webcontainer/api', () => ({ WebContainer: { boot: (...args: unknown[])
 const ROOT = '/home/studio/tasks/3f9a';
 
 describe('mapping task paths into a per-task directory', () => {
+  const builtin = new TaskPathMapping();
+  const toRootedPath = (root: string, path: string) => builtin.toRooted(root, path);
+  const mapPathsInText = (root: string, text: string) => builtin.mapText(root, text);
+  const unmapPathsInText = (root: string, text: string) => builtin.unmapText(root, text);
+
   it('maps /work, /verifier and /tmp under the root, relative paths as relative to /work', () => {
-    expect(MAPPED_ROOTS).toEqual([SANDBOX_WORKDIR, VERIFIER_DIR, '/tmp']);
+    expect(DEFAULT_MAPPED_ROOTS).toEqual([SANDBOX_WORKDIR, VERIFIER_DIR, '/tmp']);
+    expect(builtin.roots).toEqual(['/work', '/tmp', '/verifier']);
     expect(toRootedPath('tasks/3f9a', '/work/data.txt')).toBe('tasks/3f9a/work/data.txt');
     expect(toRootedPath('tasks/3f9a', 'src/main.js')).toBe('tasks/3f9a/work/src/main.js');
     expect(toRootedPath('tasks/3f9a', '/verifier/verify.sh')).toBe('tasks/3f9a/verifier/verify.sh');
@@ -42,7 +44,7 @@ describe('mapping task paths into a per-task directory', () => {
   });
 
   it('refuses paths outside the mapped roots, including ones that climb out', () => {
-    expect(() => toRootedPath('tasks/3f9a', '/etc/passwd')).toThrow('/etc/passwd is outside this sandbox: only /work, /verifier, /tmp are available');
+    expect(() => toRootedPath('tasks/3f9a', '/etc/passwd')).toThrow('/etc/passwd is outside this sandbox: only /work, /tmp, /verifier are available');
     expect(() => toRootedPath('tasks/3f9a', '/work/../../tasks/other/work/x')).toThrow(/outside this sandbox/);
     expect(() => toRootedPath('tasks/3f9a', '../x')).toThrow(/outside this sandbox/);
     expect(() => toRootedPath('tasks/3f9a', '/workspace/x')).toThrow(/outside this sandbox/);
@@ -50,10 +52,10 @@ describe('mapping task paths into a per-task directory', () => {
   });
 
   it('maps back', () => {
-    expect(fromRootedPath('tasks/3f9a', 'tasks/3f9a/work/x')).toBe('/work/x');
-    expect(fromRootedPath(ROOT, `${ROOT}/tmp`)).toBe('/tmp');
-    expect(fromRootedPath(ROOT, '/home/studio/tasks/other/work/x')).toBeUndefined();
-    expect(fromRootedPath(ROOT, `${ROOT}/etc/x`)).toBeUndefined();
+    expect(builtin.fromRooted('tasks/3f9a', 'tasks/3f9a/work/x')).toBe('/work/x');
+    expect(builtin.fromRooted(ROOT, `${ROOT}/tmp`)).toBe('/tmp');
+    expect(builtin.fromRooted(ROOT, '/home/studio/tasks/other/work/x')).toBeUndefined();
+    expect(builtin.fromRooted(ROOT, `${ROOT}/etc/x`)).toBeUndefined();
   });
 
   it('rewrites whole task paths in a command line and nothing else', () => {
@@ -79,6 +81,29 @@ describe('mapping task paths into a per-task directory', () => {
       "Error: ENOENT: no such file or directory, open '/work/missing.json'",
     );
     expect(unmapPathsInText(ROOT, `${ROOT}/package.json ${ROOT}2/work`)).toBe(`${ROOT}/package.json ${ROOT}2/work`);
+  });
+});
+
+describe('mapping the directories of a task whose WORKDIR is /app', () => {
+  const harbor = importSuite(new Map(Object.entries(HARBOR_CSV_TOTALS))).suite.tasks[0];
+  const options = sandboxOptionsFor(harbor);
+  const mapping = new TaskPathMapping(options);
+
+  it('maps the working directory and every directory the task names (Harbor’s /tests and /logs), not /work', () => {
+    expect(options).toEqual({ workdir: '/app', directories: ['/logs', '/solution', '/tests', '/tmp', '/verifier'] });
+    expect(mapping.roots).toEqual(['/app', '/logs', '/solution', '/tests', '/tmp', '/verifier']);
+    expect(mapping.toRooted('tasks/3f9a', 'out/totals.csv')).toBe('tasks/3f9a/app/out/totals.csv');
+    expect(mapping.toRooted('tasks/3f9a', '/logs/verifier/reward.txt')).toBe('tasks/3f9a/logs/verifier/reward.txt');
+    expect(() => mapping.toRooted('tasks/3f9a', '/work/x')).toThrow('/work/x is outside this sandbox: only /app, /logs, /solution, /tests, /tmp, /verifier are available');
+    expect(mapping.mapText(ROOT, 'cd /app/out && cat /app/data.csv /application ./app')).toBe(`cd ${ROOT}/app/out && cat ${ROOT}/app/data.csv /application ./app`);
+  });
+
+  it('keeps a WORKDIR inside /usr to itself, and refuses to map the system’s own directories', () => {
+    const nested = new TaskPathMapping({ workdir: '/usr/src/app', directories: ['/data'] });
+    expect(nested.roots).toEqual(['/usr/src/app', '/data', '/tmp', '/verifier']);
+    expect(nested.mapText(ROOT, 'node /usr/src/app/index.js > /data/out; ls /usr/bin')).toBe(`node ${ROOT}/usr/src/app/index.js > ${ROOT}/data/out; ls /usr/bin`);
+    expect(() => new TaskPathMapping({ workdir: '/usr', directories: [] })).toThrow("/usr cannot be a task's own directory: it holds the system's /usr");
+    expect(() => new TaskPathMapping({ workdir: '/app', directories: ['/'] })).toThrow("/ cannot be a task's own directory: it is the root");
   });
 });
 
@@ -327,5 +352,33 @@ describe('the WebContainer sandbox over a stand-in container', async () => {
     expect(result).toMatchObject({ outcome: 'pass', steps: 3 });
     expect(outputs[1]).toMatch(/stdout:\n6\n/);
     expect(existsSync(join(workdir, root))).toBe(false);
+  });
+
+  it('runs an imported Harbor task at its own /app: its solve.sh as the agent’s command, test.sh writing /logs/verifier/reward.txt', async () => {
+    // The stand-in's shell is bash; a real WebContainer's jsh has no awk, so the task's requirement is lifted here.
+    const task = { ...importSuite(new Map(Object.entries(HARBOR_CSV_TOTALS))).suite.tasks[0], requires: undefined };
+    const solve = folderFiles(HARBOR_CSV_TOTALS, 'csv-totals').get('solution/solve.sh')!;
+    const model = new ScriptedModel([
+      { toolCalls: [{ name: 'shell', args: { command: 'pwd && ls' } }] },
+      { toolCalls: [{ name: 'shell', args: { command: solve } }] },
+      { toolCalls: [{ name: 'finish', args: {} }] },
+    ]);
+    const outputs: string[] = [];
+    let sandbox: InstanceType<typeof WebContainerSandbox> | undefined;
+    const result = await runTask({
+      task,
+      harness: createDefaultHarness(),
+      harnessHash: 'h',
+      model,
+      createSandbox: async (options) => (sandbox = await WebContainerSandbox.inside(standInContainer(workdir), undefined, options)),
+      onEvent: (event) => {
+        if (event.type === 'tool-result') outputs.push(event.output);
+      },
+    });
+    expect(sandbox!.paths.workdir).toBe('/app');
+    expect(outputs[0]).toBe('exit code: 0\nstdout:\n/app\ndata.csv\nout\n');
+    expect(result.verifier?.stdout).toContain('reward 1');
+    expect(result).toMatchObject({ outcome: 'pass', steps: 3 });
+    expect(model.calls[0].messages[0].content).toContain('Your working directory is /app.');
   });
 });

@@ -12,6 +12,10 @@ export interface AgentTask {
   id: string;
   instruction: string;
   agentTimeoutSec: number;
+  /** Where the agent starts, `{{cwd}}` in the prompt, and where relative paths and hooks resolve; default /work. */
+  workdir?: string;
+  /** Variables every command of the agent and its hooks sees (a Docker image's ENV); default none. */
+  env?: Record<string, string>;
 }
 
 export interface RunAgentOptions {
@@ -70,12 +74,13 @@ async function* agentSteps(options: RunAgentOptions): AsyncGenerator<AgentEvent,
   const protocol = model.actionProtocol;
   const enabledTools = enabledToolNames(harness);
   const policies: Policy[] = buildPolicies(harness.policies);
-  const state: LoopState = { step: 0, toolCalls: 0, shell: { cwd: SANDBOX_WORKDIR, env: {} }, failedCommands: new Map(), finishRefusals: new Map() };
+  const workdir = task.workdir ?? SANDBOX_WORKDIR;
+  const state: LoopState = { step: 0, toolCalls: 0, shell: { cwd: workdir, env: { ...task.env } }, failedCommands: new Map(), finishRefusals: new Map() };
   const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
   let formatErrors = 0;
   let consecutiveFormatErrors = 0;
 
-  const systemPrompt = renderSystemPrompt(harness, task.instruction, SANDBOX_WORKDIR, protocol);
+  const systemPrompt = renderSystemPrompt(harness, task.instruction, workdir, protocol);
   const messages: ChatMessage[] = [
     { role: 'system', content: systemPrompt },
     { role: 'user', content: `Begin working on the task now. ${protocol === 'json_action' ? 'Answer with one JSON action.' : 'Use the tools.'}` },
@@ -89,7 +94,8 @@ async function* agentSteps(options: RunAgentOptions): AsyncGenerator<AgentEvent,
   const baseToolContext = (): ToolContext =>
     policies.reduce<ToolContext>((context, policy) => policy.shapeToolContext?.(context, state) ?? context, {
       sandbox,
-      cwd: SANDBOX_WORKDIR,
+      cwd: workdir,
+      ...(task.env ? { env: { ...task.env } } : {}),
       timeoutMs: 30_000,
       signal,
     });

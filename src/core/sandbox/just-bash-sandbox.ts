@@ -2,6 +2,18 @@ import { Bash } from 'just-bash';
 import { JUST_BASH_CAPABILITIES } from './capabilities.js';
 import { type ExecOptions, type ExecResult, type FileEntry, type Sandbox, SANDBOX_WORKDIR, TIMEOUT_EXIT_CODE } from './types.js';
 
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * just-bash sets `exec`'s env variables in the shell but does not export them, so `bash script.sh` would not see
+ * them; a process's environment is exported to its children. Marked on the command's first line, so line numbers in
+ * error messages stay the command's own.
+ */
+function exportingEnv(command: string, env: Record<string, string> | undefined): string {
+  const names = Object.keys(env ?? {}).filter((name) => VARIABLE_NAME.test(name));
+  return names.length ? `export ${names.join(' ')}; ${command}` : command;
+}
+
 /** Variables just-bash reports that are shell internals, not user state worth carrying over. */
 const SHELL_INTERNALS = new Set(['IFS', 'OSTYPE', 'MACHTYPE', 'HOSTTYPE', 'HOSTNAME', 'OLDPWD', 'OPTIND', 'SHELLOPTS', 'BASHOPTS', '?', 'PWD', '_']);
 
@@ -40,7 +52,7 @@ export class JustBashSandbox implements Sandbox {
       }, timeoutMs);
     });
     try {
-      const run = this.bash.exec(command, {
+      const run = this.bash.exec(exportingEnv(command, options.env), {
         cwd: options.cwd ?? SANDBOX_WORKDIR,
         env: options.env,
         signal: controller.signal,
@@ -108,6 +120,15 @@ export class JustBashSandbox implements Sandbox {
   async exportTree(dir: string): Promise<FileEntry[]> {
     const files = await this.listFiles(dir);
     return Promise.all(files.map(async (path) => ({ path, content: await this.bash.fs.readFile(path) })));
+  }
+
+  /** Whether `chmod +x` was given; a worker's snapshot keeps it, so a restored tool still runs. */
+  async isExecutable(path: string): Promise<boolean> {
+    return ((await this.bash.fs.stat(this.resolve(path))).mode & 0o111) !== 0;
+  }
+
+  async makeExecutable(path: string): Promise<void> {
+    await this.bash.fs.chmod(this.resolve(path), 0o755);
   }
 
   async dispose(): Promise<void> {}

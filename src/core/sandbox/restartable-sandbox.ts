@@ -1,6 +1,11 @@
 import { JUST_BASH_CAPABILITIES } from './capabilities.js';
 import { type ExecOptions, type ExecResult, type FileEntry, type Sandbox, type SandboxCapability, TIMEOUT_EXIT_CODE } from './types.js';
 
+/** A file as a snapshot keeps it: its content, and whether it was executable (a tool the task put on PATH). */
+export interface SnapshotEntry extends FileEntry {
+  executable?: boolean;
+}
+
 /** The sandbox operations a worker offers, plus snapshot/restore so a replacement can take over. */
 export interface SandboxWorkerApi {
   exec(command: string, options: Omit<ExecOptions, 'signal'>): Promise<ExecResult>;
@@ -9,8 +14,8 @@ export interface SandboxWorkerApi {
   exists(path: string): Promise<boolean>;
   listFiles(dir: string): Promise<string[]>;
   exportTree(dir: string): Promise<FileEntry[]>;
-  snapshot(): Promise<FileEntry[]>;
-  restore(entries: FileEntry[]): Promise<void>;
+  snapshot(): Promise<SnapshotEntry[]>;
+  restore(entries: SnapshotEntry[]): Promise<void>;
 }
 
 /** A running worker: how to talk to it and how to kill it. */
@@ -30,7 +35,7 @@ export const KILL_GRACE_MS = 1500;
 export class RestartableSandbox implements Sandbox {
   private current: SandboxWorkerHandle;
   /** Files as they were before the running command; what a restarted worker gets back. */
-  private lastSnapshot: FileEntry[] = [];
+  private lastSnapshot: SnapshotEntry[] = [];
   restarts = 0;
 
   constructor(

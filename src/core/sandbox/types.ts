@@ -54,8 +54,24 @@ export interface Sandbox {
   dispose(): Promise<void>;
 }
 
-/** Creates a fresh, empty sandbox; one per task attempt so runs never see each other's files. */
-export type SandboxFactory = () => Promise<Sandbox>;
+/**
+ * What one task attempt needs from its sandbox. A sandbox with its own in-memory file system (just-bash) has every
+ * path already and may ignore this; one that shares a file system between tasks (a WebContainer) maps exactly these
+ * directories into the attempt's own folder.
+ */
+export interface SandboxOptions {
+  /** The task's working directory, e.g. `/app`; `/work` for built-in tasks. */
+  workdir: string;
+  /** Other absolute directories the task's files and scripts use, e.g. `/tests`, `/logs`, `/data`. */
+  directories: readonly string[];
+}
 
+/**
+ * Creates a fresh, empty sandbox; one per task attempt so runs never see each other's files. Called without
+ * options, the task works in `/work`.
+ */
+export type SandboxFactory = (options?: SandboxOptions) => Promise<Sandbox>;
+
+/** The working directory of a task that names none (every built-in task). */
 export const SANDBOX_WORKDIR = '/work';
 export const TIMEOUT_EXIT_CODE = 124;

@@ -1,6 +1,8 @@
 import { unmetRequirements } from '../sandbox/capabilities.js';
 import type { SandboxFactory } from '../sandbox/types.js';
-import { prepareTaskSandbox, runSolution, runVerifier } from './task-sandbox.js';
+import { createOracleModel, oracleHarness } from './oracle-agent.js';
+import { runTask, type TaskRunResult } from './run-task.js';
+import { sandboxOptionsFor } from './task-paths.js';
 import type { Task } from './types.js';
 import { validateTask } from './validate-task.js';
 
@@ -22,8 +24,10 @@ export interface SuiteCheckReport {
 }
 
 /**
- * Soundness of one task: its shape is valid, its verifier fails on the untouched initial state,
- * and its reference solution makes the verifier pass. Each check runs in a fresh sandbox.
+ * Soundness of one task: its shape is valid, the agent that does nothing fails it, and the reference solution —
+ * played as the agent by the oracle (`oracle-agent.ts`), one shell call through `runTask` — passes it. So the check
+ * takes the path every agent takes: the task's own working directory and environment, its unrewritten solution,
+ * the shell tool, and the verifier only after the agent ends. Each attempt runs in a fresh sandbox.
  */
 export async function checkTask(task: Task, createSandbox: SandboxFactory): Promise<TaskCheck> {
   const started = Date.now();
@@ -32,33 +36,53 @@ export async function checkTask(task: Task, createSandbox: SandboxFactory): Prom
   if (problems.length) return result(problems.join('; '));
   if (!task.solution) return result('no reference solution');
   try {
-    const untouched = await createSandbox();
-    const unmet = unmetRequirements(task.requires, untouched);
+    const first = await createSandbox(sandboxOptionsFor(task));
+    const unmet = unmetRequirements(task.requires, first);
     if (unmet) {
-      await untouched.dispose();
+      await first.dispose();
       return { ...result(unmet), unsupported: true };
     }
-    try {
-      await prepareTaskSandbox(task, untouched);
-      const verdict = await runVerifier(task, untouched);
-      if (verdict.exitCode === 0) return result('the verifier passes on the untouched initial state');
-    } finally {
-      await untouched.dispose();
+    const untouched = await runAsOracle(task, undefined, async () => first);
+    if (untouched.run.outcome === 'pass') return result('the verifier passes on the untouched initial state');
+    if (!untouched.run.verifier) return result(untouched.run.reason);
+
+    const solved = await runAsOracle(task, task.solution, createSandbox);
+    if (solved.solution && solved.solution.exitCode !== 0) {
+      return result(`the reference solution exits with ${solved.solution.exitCode}: ${solved.solution.output.trim().slice(-300)}`);
     }
-    const solved = await createSandbox();
-    try {
-      await prepareTaskSandbox(task, solved);
-      const solution = await runSolution(task, solved);
-      if (solution.exitCode !== 0) return result(`the reference solution exits with ${solution.exitCode}: ${solution.stderr.trim().slice(0, 300)}`);
-      const verdict = await runVerifier(task, solved);
-      if (verdict.exitCode !== 0) return result(`the verifier fails on the reference solution (exit ${verdict.exitCode}): ${(verdict.stdout + verdict.stderr).trim().slice(0, 300)}`);
-    } finally {
-      await solved.dispose();
-    }
+    if (solved.run.outcome === 'pass') return result('');
+    if (!solved.run.verifier) return result(solved.run.reason);
+    const verdict = solved.run.verifier;
+    return result(`the verifier fails on the reference solution (exit ${verdict.exitCode}): ${(verdict.stdout + verdict.stderr).trim().slice(0, 300)}`);
   } catch (error) {
     return result(`check crashed: ${(error as Error).message}`);
   }
-  return result('');
+}
+
+/** One attempt with the oracle as the agent; also what its shell call (the solution) exited with and printed. */
+async function runAsOracle(
+  task: Task,
+  solution: string | undefined,
+  createSandbox: SandboxFactory,
+): Promise<{ run: TaskRunResult; solution?: { exitCode: number; output: string } }> {
+  let ran: { exitCode: number; output: string } | undefined;
+  const run = await runTask({
+    task,
+    harness: oracleHarness(task),
+    harnessHash: 'oracle',
+    model: createOracleModel(solution),
+    createSandbox,
+    onEvent: (event) => {
+      if (event.type === 'tool-result' && event.tool === 'shell') ran = { exitCode: event.exitCode ?? 1, output: shownError(event.output) };
+    },
+  });
+  return { run, solution: ran };
+}
+
+/** What a failed solution said: its stderr when it printed any, else everything the shell tool showed. */
+function shownError(output: string): string {
+  const stderr = output.indexOf('\nstderr:\n');
+  return stderr >= 0 ? output.slice(stderr + '\nstderr:\n'.length) : output;
 }
 
 export async function checkSuite(

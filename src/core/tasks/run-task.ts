@@ -4,6 +4,7 @@ import type { HarnessDocument } from '../harness/schema.js';
 import type { ChatModel, TokenUsage } from '../model/types.js';
 import { unmetRequirements } from '../sandbox/capabilities.js';
 import type { Sandbox, SandboxFactory } from '../sandbox/types.js';
+import { sandboxOptionsFor } from './task-paths.js';
 import { prepareTaskSandbox, runVerifier } from './task-sandbox.js';
 import type { Task, TaskOutcome, VerifierResult } from './types.js';
 import { validateTask } from './validate-task.js';
@@ -47,7 +48,8 @@ export function decideOutcome(runEnd: RunEndEvent, verifier: VerifierResult | un
 }
 
 /**
- * One attempt at one task: fresh sandbox, initial files, the agent loop, then — only then — the verifier.
+ * One attempt at one task: fresh sandbox, initial files, the agent loop, then — only then — the verifier; all in the
+ * task's own working directory with its environment.
  * Never throws for what the task, model or sandbox does; every failure becomes an outcome with a reason.
  */
 export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
@@ -61,7 +63,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
 
   let sandbox: Sandbox;
   try {
-    sandbox = await options.createSandbox();
+    sandbox = await options.createSandbox(sandboxOptionsFor(options.task));
   } catch (error) {
     return infraError(`could not start the sandbox: ${(error as Error).message}`);
   }

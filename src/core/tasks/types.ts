@@ -1,4 +1,4 @@
-import type { SandboxCapability } from '../sandbox/types.js';
+import { SANDBOX_WORKDIR, type SandboxCapability } from '../sandbox/types.js';
 
 /**
  * A task with a verifiable outcome. The verifier's files are written into the sandbox only after the agent ends,
@@ -10,17 +10,27 @@ export interface Task {
   title: string;
   /** What the agent is told; Markdown. */
   instruction: string;
-  /** Path (absolute, or relative to /work) → content, written before the agent starts. */
+  /**
+   * The directory the agent starts in and the setup script, verifier and reference solution run from — an imported
+   * Harbor task's `WORKDIR` (e.g. `/app`). Absent means `/work` (every built-in task).
+   */
+  workdir?: string;
+  /**
+   * Variables every command of the task sees — the agent's, hooks', the setup script's, the verifier's and the
+   * solution's — like a Docker image's `ENV`. Values are literal. Absent means none beyond the sandbox's own.
+   */
+  env?: Record<string, string>;
+  /** Path (absolute, or relative to the working directory) → content, written before the agent starts. */
   initialFiles: Record<string, string>;
-  /** Shell commands run once after the initial files are written, e.g. to generate a large tree. */
+  /** Shell commands run once from the working directory after the initial files are written, e.g. to generate a large tree. */
   setupScript?: string;
   verifier: {
-    /** Bash script run from /work after the agent ends; exit 0 = pass. */
+    /** Bash script run from the working directory after the agent ends; exit 0 = pass. */
     script: string;
     /** Extra files the verifier needs (fixtures, hidden inputs); written under /verifier only after the agent ends. */
     files?: Record<string, string>;
   };
-  /** Reference solution: a bash script that, run from /work on the initial state, makes the verifier pass. */
+  /** Reference solution: a bash script that, run from the working directory on the initial state, makes the verifier pass. */
   solution?: string;
   agentTimeoutSec: number;
   verifierTimeoutSec: number;
@@ -51,3 +61,13 @@ export interface TaskSuite {
 }
 
 export const VERIFIER_DIR = '/verifier';
+
+/** Where the task's agent, setup, verifier and solution run: its own `workdir`, else `/work`. */
+export function taskWorkdir(task: Pick<Task, 'workdir'>): string {
+  return task.workdir ?? SANDBOX_WORKDIR;
+}
+
+/** An initial file's path as the sandbox sees it: relative paths live under the task's working directory. */
+export function taskFilePath(task: Pick<Task, 'workdir'>, path: string): string {
+  return path.startsWith('/') ? path : `${taskWorkdir(task).replace(/\/$/, '')}/${path}`;
+}

@@ -1,4 +1,8 @@
-import type { Task } from './types.js';
+import { type Task, VERIFIER_DIR } from './types.js';
+
+/** `/app`, `/srv/app/data`: absolute, with no empty, `.` or `..` parts and no trailing slash. */
+const ABSOLUTE_DIRECTORY = /^(\/[^/\0]+)+$/;
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Problems that make a task unrunnable, as readable sentences; empty when the task is sound in shape. */
 export function validateTask(task: Partial<Task> | undefined): string[] {
@@ -11,6 +15,23 @@ export function validateTask(task: Partial<Task> | undefined): string[] {
     problems.push(`${name}: verifier is missing — a task without a verifier cannot be scored`);
   }
   if (!task.initialFiles || typeof task.initialFiles !== 'object') problems.push(`${name}: initialFiles must be an object`);
+  if (task.workdir !== undefined) {
+    const workdir = task.workdir;
+    if (typeof workdir !== 'string' || !ABSOLUTE_DIRECTORY.test(workdir) || workdir.split('/').some((part) => part === '.' || part === '..')) {
+      problems.push(`${name}: workdir must be an absolute directory such as /app (got ${JSON.stringify(workdir)})`);
+    } else if (workdir === VERIFIER_DIR || workdir.startsWith(`${VERIFIER_DIR}/`)) {
+      problems.push(`${name}: workdir ${workdir} is where the verifier's files go; choose another directory`);
+    }
+  }
+  if (task.env !== undefined) {
+    if (!task.env || typeof task.env !== 'object' || Array.isArray(task.env)) problems.push(`${name}: env must be an object of variable names to text`);
+    else {
+      for (const [variable, value] of Object.entries(task.env)) {
+        if (!VARIABLE_NAME.test(variable)) problems.push(`${name}: env name ${JSON.stringify(variable)} is not a shell variable name`);
+        else if (typeof value !== 'string') problems.push(`${name}: env ${variable} must be text`);
+      }
+    }
+  }
   if (!(Number(task.agentTimeoutSec) > 0)) problems.push(`${name}: agentTimeoutSec must be positive`);
   if (!(Number(task.verifierTimeoutSec) > 0)) problems.push(`${name}: verifierTimeoutSec must be positive`);
   return problems;

@@ -1,6 +1,8 @@
 import { SANDBOX_WORKDIR } from '../../sandbox/types.js';
+import { VERIFIER_DIR } from '../types.js';
+import { compileGlob } from './glob.js';
+import { shellQuote } from './scripts.js';
 import { describeMissingCommand, missingCommands } from './shell-commands.js';
-import { isScript, mapImagePath, mapsToSandboxWorkdir, rewriteWorkdir, shellQuote } from './workdir.js';
 
 /** One Dockerfile instruction, continuation lines joined. */
 export interface DockerInstruction {
@@ -24,12 +26,15 @@ export function parseDockerfile(text: string): DockerInstruction[] {
     const start = i + 1;
     i++;
     if (!first.trim() || /^\s*#/.test(first)) continue;
-    let joined = first;
-    while (/\\\s*$/.test(joined) && i < lines.length) {
+    // Only the newest line is looked at and the parts are joined once, so 20,000 continuation lines stay linear.
+    const parts = [first];
+    while (parts[parts.length - 1].trimEnd().endsWith('\\') && i < lines.length) {
       const next = lines[i++];
       if (/^\s*#/.test(next)) continue; // comments inside a continuation are dropped by Docker too
-      joined = `${joined.replace(/\s*$/, '')}\n${next}`;
+      parts[parts.length - 1] = parts[parts.length - 1].trimEnd();
+      parts.push(next);
     }
+    const joined = parts.join('\n');
     const match = /^\s*([A-Za-z]+)\s*([\s\S]*)$/.exec(joined);
     if (!match) continue;
     const keyword = match[1].toUpperCase();
@@ -53,16 +58,14 @@ export function parseDockerfile(text: string): DockerInstruction[] {
 
 /** What replaying a Dockerfile in the sandbox gives: files, a setup script, and what could not be replayed. */
 export interface DockerReplay {
-  /** Sandbox path (relative = under /work) → content. */
+  /** Path in the image (relative = under the final WORKDIR) → content. */
   initialFiles: Record<string, string>;
-  /** Runs once after the initial files are written; undefined when there is nothing to run. */
+  /** Runs once from the final WORKDIR after the initial files are written; undefined when there is nothing to run. */
   setupScript?: string;
-  /** The image's final WORKDIR as written (e.g. `/app`); undefined when the Dockerfile sets none. */
+  /** The image's final WORKDIR (e.g. `/app`), the task's working directory; undefined when the Dockerfile sets none. */
   workdir?: string;
-  /** `export NAME=value` lines for the image's ENV, in the sandbox's paths; the verifier and solution use them too. */
-  envExports: string[];
-  /** Names of the ENV variables, for the note to the agent. */
-  envNames: string[];
+  /** The image's ENV with every `$VAR` expanded as Docker does at build time: what every command of the task sees. */
+  env: Record<string, string>;
   /** Bare names of files copied onto PATH: commands a script may call. */
   pathCommands: string[];
   /** Reasons this environment cannot be rebuilt in the sandbox; empty when it can. */
@@ -89,6 +92,15 @@ const PROVIDED_PACKAGES = new Set([
   'asciinema', 'procps', 'util-linux', 'hostname',
 ]);
 
+/**
+ * The sandbox's own variables, which an ENV may build on (`ENV PATH=/app/bin:$PATH`): just-bash's PATH (files copied
+ * onto Docker's PATH land in /usr/bin, see PATH_DIRS) and HOME.
+ */
+const SANDBOX_BASE_ENV: ReadonlyArray<[string, string]> = [
+  ['PATH', '/usr/bin:/bin'],
+  ['HOME', '/'],
+];
+
 /** Docker's default PATH directories; files copied there are moved to /usr/bin, the sandbox's PATH. */
 const PATH_DIRS = ['/usr/local/bin', '/usr/local/sbin', '/usr/sbin', '/sbin', '/bin', '/usr/bin'];
 
@@ -97,16 +109,17 @@ const IDLE_COMMANDS = /^(\[?\s*"?(\/bin\/|\/usr\/bin\/)?(bash|sh)"?\s*(,\s*"-l"\
 
 /**
  * Replay a Dockerfile limited to FROM / WORKDIR / COPY / ADD (local files) / ENV / ARG / RUN of sandbox commands:
- * COPY becomes initial files, WORKDIR and ENV a preamble, RUN lines of the setup script, each in its own subshell
- * in the directory Docker would run it in. Anything the sandbox cannot reproduce is listed in `unsupported`.
+ * COPY becomes initial files at the paths the image has them, the final WORKDIR the task's working directory, ENV
+ * its environment, RUN lines of the setup script, each in its own subshell in the directory Docker would run it in.
+ * Nothing is moved or rewritten. Anything the sandbox cannot reproduce is listed in `unsupported`.
  */
 export function replayDockerfile(text: string, context: BuildContext, dockerfileLabel: string): DockerReplay {
   const instructions = parseDockerfile(text);
-  const replay: DockerReplay = { initialFiles: {}, envExports: [], envNames: [], pathCommands: [], unsupported: [], notes: [] };
+  const replay: DockerReplay = { initialFiles: {}, env: {}, pathCommands: [], unsupported: [], notes: [] };
   const at = (instruction: DockerInstruction) => `${dockerfileLabel} line ${instruction.line} (${instruction.keyword})`;
-  const variables = new Map<string, string>();
+  const variables = new Map<string, string>(SANDBOX_BASE_ENV);
 
-  // First pass: the final WORKDIR, which becomes /work.
+  // First pass: the final WORKDIR, the task's working directory; files under it are kept relative to it.
   let cwd = '/';
   for (const instruction of instructions) {
     if (instruction.keyword === 'ARG' || instruction.keyword === 'ENV') recordVariables(instruction, variables);
@@ -115,12 +128,15 @@ export function replayDockerfile(text: string, context: BuildContext, dockerfile
   const workdir = cwd === '/' ? undefined : cwd;
   replay.workdir = workdir;
   if (!workdir) replay.notes.push(`${dockerfileLabel} sets no WORKDIR: the agent starts in ${SANDBOX_WORKDIR}`);
-  else if (!mapsToSandboxWorkdir(workdir) && workdir !== SANDBOX_WORKDIR) {
-    replay.unsupported.push(`${dockerfileLabel}: WORKDIR ${workdir} cannot be the sandbox's working directory`);
+  else if (workdir === VERIFIER_DIR || workdir.startsWith(`${VERIFIER_DIR}/`)) {
+    replay.unsupported.push(`${dockerfileLabel}: WORKDIR ${workdir} is where this app puts the verifier's files`);
   }
-  const toSandbox = (path: string) => mapImagePath(path, workdir);
+  const finalWorkdir = workdir ?? SANDBOX_WORKDIR;
+  /** An image path as a task's initial-file key: relative under the working directory, else absolute. */
+  const fileKey = (path: string) => (path.startsWith(`${finalWorkdir}/`) ? path.slice(finalWorkdir.length + 1) : path);
 
   variables.clear();
+  for (const [name, value] of SANDBOX_BASE_ENV) variables.set(name, value);
   cwd = '/';
   let froms = 0;
   const setup: string[] = [];
@@ -136,26 +152,22 @@ export function replayDockerfile(text: string, context: BuildContext, dockerfile
         break;
       case 'ARG':
       case 'ENV': {
-        const pairs = recordVariables(instruction, variables);
-        for (const [name, value] of pairs) {
-          const exported = `export ${name}=${exportValue(rewriteWorkdir(value, workdir))}`;
-          setup.push(exported);
-          if (instruction.keyword === 'ENV') {
-            replay.envExports.push(exported);
-            if (!/^(DEBIAN_FRONTEND|LANG|LANGUAGE|LC_ALL|TERM|PYTHON\w*|PIP_\w*|UV_\w*)$/.test(name)) replay.envNames.push(name);
-          }
+        // In the setup script in order, so a RUN sees the values Docker's would; ENV also for every later command.
+        for (const [name, value] of recordVariables(instruction, variables)) {
+          setup.push(`export ${name}=${shellQuote(value)}`);
+          if (instruction.keyword === 'ENV') replay.env[name] = value;
         }
         break;
       }
       case 'WORKDIR': {
         cwd = resolvePath(cwd, substitute(unquote(args), variables));
         knownDirs.add(cwd);
-        if (toSandbox(cwd) !== SANDBOX_WORKDIR) setup.push(`mkdir -p ${shellQuote(toSandbox(cwd))}`);
+        if (cwd !== '/') setup.push(`mkdir -p ${shellQuote(cwd)}`);
         break;
       }
       case 'COPY':
       case 'ADD': {
-        const problem = copyFiles(instruction, substitute(args, variables), cwd, context, { toSandbox, replay, executables, knownDirs, workdir });
+        const problem = copyFiles(instruction, substitute(args, variables), cwd, context, { fileKey, replay, executables, knownDirs });
         if (problem) replay.unsupported.push(`${at(instruction)}: ${problem}`);
         break;
       }
@@ -173,19 +185,15 @@ export function replayDockerfile(text: string, context: BuildContext, dockerfile
         }
         if (!kept.replace(/\\\n/g, ' ').replace(/\btrue\b|rm\s+-rf?\s+\/var\/lib\/apt\/lists\/\*|&&|;|\s/g, '')) break;
         // Scripts the RUN executes from the copied files are read too: `RUN bash /tmp/setup.sh`.
-        const called = [...kept.matchAll(/(?:^|[\s;&|(])(?:bash|sh|source|\.)\s+([^\s;&|()<>'"]+)/g)].map((match) => {
-          const path = toSandbox(resolvePath(cwd, match[1]));
-          return replay.initialFiles[path.startsWith(`${SANDBOX_WORKDIR}/`) ? path.slice(SANDBOX_WORKDIR.length + 1) : path] ?? '';
-        });
+        const called = [...kept.matchAll(/(?:^|[\s;&|(])(?:bash|sh|source|\.)\s+([^\s;&|()<>'"]+)/g)].map(
+          (match) => replay.initialFiles[fileKey(resolvePath(cwd, match[1]))] ?? '',
+        );
         const missing = missingCommands([kept, ...called].join('\n'), replay.pathCommands);
         if (missing.length) {
           replay.unsupported.push(`${at(instruction)}: uses ${missing.map(describeMissingCommand).join(', ')}`);
           break;
         }
-        const sandboxCwd = toSandbox(cwd);
-        setup.push(
-          `cd ${shellQuote(sandboxCwd)} && (\n${rewriteWorkdir(kept, workdir).replace(/\n$/, '')}\n) || { echo ${shellQuote(`${at(instruction)} failed`)} >&2; exit 1; }`,
-        );
+        setup.push(`cd ${shellQuote(cwd)} && (\n${kept.replace(/\n$/, '')}\n) || { echo ${shellQuote(`${at(instruction)} failed`)} >&2; exit 1; }`);
         break;
       }
       case 'USER':
@@ -223,10 +231,7 @@ export function replayDockerfile(text: string, context: BuildContext, dockerfile
   if (executables.size) preamble.push(`chmod +x ${[...executables].sort().map(shellQuote).join(' ')}`);
   const body = [...preamble, ...setup];
   // Exports alone change nothing that lasts: the shell state ends with the setup script.
-  if (body.some((line) => !line.startsWith('export '))) {
-    const mapped = workdir && mapsToSandboxWorkdir(workdir) ? ` (its WORKDIR ${workdir} is ${SANDBOX_WORKDIR} here)` : '';
-    replay.setupScript = `# Replayed from ${dockerfileLabel}${mapped}.\n${body.join('\n')}\n`;
-  }
+  if (body.some((line) => !line.startsWith('export '))) replay.setupScript = `# Replayed from ${dockerfileLabel}.\n${body.join('\n')}\n`;
   return replay;
 }
 
@@ -236,7 +241,7 @@ function recordVariables(instruction: DockerInstruction, variables: Map<string, 
   const pairs: Array<[string, string]> = [];
   if (instruction.keyword === 'ENV' && /^[A-Za-z_][\w]*\s/.test(args) && !/^[A-Za-z_][\w]*=/.test(args)) {
     const name = /^[A-Za-z_][\w]*/.exec(args)![0];
-    pairs.push([name, substitute(args.slice(name.length).trim(), variables, true)]);
+    pairs.push([name, substitute(args.slice(name.length).trim(), variables)]);
   } else {
     for (const word of splitWords(args)) {
       const eq = word.indexOf('=');
@@ -245,7 +250,7 @@ function recordVariables(instruction: DockerInstruction, variables: Map<string, 
         if (instruction.keyword === 'ARG') pairs.push([word, variables.get(word) ?? '']);
         continue;
       }
-      pairs.push([word.slice(0, eq), substitute(unquote(word.slice(eq + 1)), variables, true)]);
+      pairs.push([word.slice(0, eq), substitute(unquote(word.slice(eq + 1)), variables)]);
     }
   }
   for (const [name, value] of pairs) variables.set(name, value);
@@ -261,8 +266,11 @@ function splitWords(text: string): string[] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quote) {
-      if (c === quote) quote = '';
-      current += c;
+      if (c === '\\' && quote === '"' && i + 1 < text.length) current += c + text[++i];
+      else {
+        if (c === quote) quote = '';
+        current += c;
+      }
     } else if (c === '"' || c === "'") {
       quote = c;
       current += c;
@@ -283,27 +291,20 @@ function splitWords(text: string): string[] {
   return words;
 }
 
-/** A value for `export NAME=…`: literal, unless it still refers to a variable the shell must expand (`$PATH`). */
-function exportValue(value: string): string {
-  if (!/\$\{?[A-Za-z_]/.test(value)) return shellQuote(value);
-  return `"${value.replace(/["\\`]/g, '\\$&')}"`;
-}
-
 function unquote(word: string): string {
   const trimmed = word.trim();
-  if (trimmed.length >= 2 && (trimmed[0] === '"' || trimmed[0] === "'") && trimmed.endsWith(trimmed[0])) return trimmed.slice(1, -1);
+  if (trimmed.length >= 2 && trimmed[0] === "'" && trimmed.endsWith("'")) return trimmed.slice(1, -1);
+  if (trimmed.length >= 2 && trimmed[0] === '"' && trimmed.endsWith('"')) return trimmed.slice(1, -1).replace(/\\(["\\])/g, '$1');
   return trimmed.replace(/\\(.)/g, '$1');
 }
 
 /**
- * `$NAME`, `${NAME}`, `${NAME:-default}`, `${NAME:+alt}` from ARG/ENV values. Unknown names become empty, or with
- * `keepUnknown` stay as written so the shell expands them (`ENV PATH=/app/bin:$PATH`).
+ * `$NAME`, `${NAME}`, `${NAME:-default}`, `${NAME:+alt}` from ARG/ENV values (and the sandbox's PATH and HOME), as
+ * Docker expands them at build time; a name set nowhere is empty, as in Docker.
  */
-function substitute(text: string, variables: ReadonlyMap<string, string>, keepUnknown = false): string {
-  return text.replace(/\$\{([A-Za-z_]\w*)(?::([-+])([^}]*))?\}|\$([A-Za-z_]\w*)/g, (all, braced: string, op: string, word: string, bare: string) => {
-    const name = braced ?? bare;
-    const value = variables.get(name);
-    if (value === undefined && keepUnknown) return all;
+function substitute(text: string, variables: ReadonlyMap<string, string>): string {
+  return text.replace(/\$\{([A-Za-z_]\w*)(?::([-+])([^}]*))?\}|\$([A-Za-z_]\w*)/g, (_all, braced: string, op: string, word: string, bare: string) => {
+    const value = variables.get(braced ?? bare);
     if (op === '-') return value ? value : word;
     if (op === '+') return value ? word : '';
     return value ?? '';
@@ -322,27 +323,13 @@ function resolvePath(cwd: string, path: string): string {
   return `/${parts.join('/')}`;
 }
 
-/** A Docker glob (`*`, `?`, `[…]`) as an anchored regular expression over one path. */
-function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        source += '.*';
-        i++;
-      } else source += '[^/]*';
-    } else if (c === '?') source += '[^/]';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i);
-      if (end < 0) source += '\\[';
-      else {
-        source += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else source += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
+/** `//a/b//` → `a/b`, without a regular expression (a line of ten thousand slashes stays linear). */
+function trimSlashes(path: string): string {
+  let start = 0;
+  let end = path.length;
+  while (start < end && path[start] === '/') start++;
+  while (end > start && path[end - 1] === '/') end--;
+  return path.slice(start, end);
 }
 
 /** Simple `.dockerignore` support: one glob per line, matching a path or one of its parent directories. */
@@ -351,11 +338,11 @@ function ignoredBy(context: BuildContext): (path: string) => boolean {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith('#') && !line.startsWith('!'))
-    .map((line) => globToRegExp(line.replace(/^\/+|\/+$/g, '')));
+    .map((line) => compileGlob(trimSlashes(line)));
   return (path) => {
     if (path === '.dockerignore') return true;
     const parts = path.split('/');
-    return rules.some((rule) => parts.some((_, i) => rule.test(parts.slice(0, i + 1).join('/'))));
+    return rules.some((rule) => parts.some((_, i) => rule.matches(parts.slice(0, i + 1).join('/'))));
   };
 }
 
@@ -366,14 +353,14 @@ function copyFiles(
   cwd: string,
   context: BuildContext,
   target: {
-    toSandbox: (path: string) => string;
+    /** Image path → the task's initial-file key. */
+    fileKey: (path: string) => string;
     replay: DockerReplay;
     executables: Set<string>;
     knownDirs: Set<string>;
-    workdir: string | undefined;
   },
 ): string | undefined {
-  const { toSandbox, replay, executables, knownDirs, workdir } = target;
+  const { fileKey, replay, executables, knownDirs } = target;
   let words: string[];
   const trimmed = args.trim();
   const flags: string[] = [];
@@ -422,10 +409,8 @@ function copyFiles(
       path = moved;
     }
     if (content === undefined) return `${sourcePath ?? path} is a binary file; a task's files must be text`;
-    const sandboxPath = toSandbox(path);
-    const key = sandboxPath.startsWith(`${SANDBOX_WORKDIR}/`) ? sandboxPath.slice(SANDBOX_WORKDIR.length + 1) : sandboxPath;
-    const script = isScript(sourcePath ?? path, content);
-    replay.initialFiles[key] = script ? rewriteWorkdir(content, workdir) : content;
+    const key = fileKey(path);
+    replay.initialFiles[key] = content;
     if (content.startsWith('#!') || PATH_DIRS.includes(dir)) executables.add(key);
     if (PATH_DIRS.includes(dir)) replay.pathCommands.push(path.slice(path.lastIndexOf('/') + 1));
     return undefined;
@@ -433,16 +418,16 @@ function copyFiles(
 
   for (const rawSource of sources) {
     if (/^[a-z]+:\/\//i.test(rawSource) || rawSource.startsWith('git@')) return `${instruction.keyword} downloads ${rawSource}; the sandbox has no network`;
-    const source = rawSource.replace(/^(\.\/)+/, '').replace(/^\/+/, '').replace(/\/+$/, '');
+    const source = trimSlashes(rawSource.replace(/^(\.\/)+/, ''));
     if (instruction.keyword === 'ADD' && /\.(tar|tar\.gz|tgz|tar\.bz2|tar\.xz|txz)$/.test(source)) return `ADD ${rawSource} unpacks an archive, which is not replayed`;
     const matches: Array<{ path: string; relative: string }> = [];
     if (source === '' || source === '.') for (const path of all) matches.push({ path, relative: path });
     else {
-      const pattern = globToRegExp(source);
+      const pattern = compileGlob(source);
       for (const path of all) {
         const parts = path.split('/');
         for (let i = 1; i <= parts.length; i++) {
-          if (!pattern.test(parts.slice(0, i).join('/'))) continue;
+          if (!pattern.matches(parts.slice(0, i).join('/'))) continue;
           // The source itself is the file (relative = its name) or a directory whose contents are copied.
           matches.push({ path, relative: i === parts.length ? parts[parts.length - 1] : parts.slice(i).join('/') });
           break;

@@ -1,11 +1,11 @@
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
-import { SANDBOX_WORKDIR } from '../../sandbox/types.js';
+import { SANDBOX_WORKDIR, type SandboxCapability } from '../../sandbox/types.js';
 import type { Task } from '../types.js';
 import { type BuildContext, type DockerReplay, replayDockerfile } from './dockerfile.js';
 import { BROWSER_MISSING_COMMANDS, commandsUsed, describeMissingCommand, missingCommands } from './shell-commands.js';
 import { type TaskFolder, taskIdFrom } from './task-folder.js';
-import { isScript, isShellScript, rewriteWorkdir, shellQuote } from './workdir.js';
+import { isShellScript, shellQuote } from './scripts.js';
 
 /** One imported task folder: a task, or why it cannot run in the sandbox — never both, never neither. */
 export type TaskImport =
@@ -16,6 +16,8 @@ export type TaskImport =
 export const HARBOR_TESTS_DIR = '/tests';
 export const HARBOR_LOGS_DIR = '/logs/verifier';
 export const HARBOR_SOLUTION_DIR = '/solution';
+/** Where a Terminal-Bench solution's files are put before solution.sh runs. */
+const TBENCH_SOLUTION_DIR = '/tmp/tbench-solution';
 
 const DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
 
@@ -43,7 +45,7 @@ export function importHarborTask(folder: TaskFolder): TaskImport {
   if (dockerfile === undefined) {
     const image = typeof environment.docker_image === 'string' ? environment.docker_image : undefined;
     if (image) return fail(`task.toml names the prebuilt image ${image}; only environment/Dockerfile can be replayed`);
-    notes.push('no environment/Dockerfile: the task starts from an empty /work');
+    notes.push(`no environment/Dockerfile: the task starts from an empty ${SANDBOX_WORKDIR}`);
   }
   const compose = composeProblem(folder, 'environment/docker-compose.yaml') ?? composeProblem(folder, 'environment/docker-compose.yml');
   if (compose) return fail(compose);
@@ -52,7 +54,6 @@ export function importHarborTask(folder: TaskFolder): TaskImport {
   const replay = dockerfile === undefined ? emptyReplay() : replayDockerfile(dockerfile, context, 'environment/Dockerfile');
   notes.push(...replay.notes);
   if (replay.unsupported.length) return fail(replay.unsupported.join('; '));
-  const workdir = replay.workdir;
   const known = knownCommands(folder, replay);
 
   const tests = filesUnder(folder, 'tests/');
@@ -69,18 +70,23 @@ export function importHarborTask(folder: TaskFolder): TaskImport {
   if (binarySolution) return fail(`${binarySolution} is a binary file; the reference solution's files must be text`);
 
   const verifierConfig = table(config.verifier);
-  const verifierEnv = Object.entries(table(verifierConfig.env)).map(([name, value]) => `export ${name}=${shellQuote(String(value))}`);
+  const verifierVariables = Object.entries(table(verifierConfig.env));
+  // Names go into the verifier script as written, so only shell names are taken (values are quoted).
+  const badName = verifierVariables.find(([name]) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
+  if (badName) return fail(`task.toml [verifier] env: ${JSON.stringify(badName[0])} is not a shell variable name`);
+  const verifierEnv = verifierVariables.map(([name, value]) => `export ${name}=${shellQuote(String(value))}`);
   const task: Task = {
     id,
     title: titleOf(metadata, instructionText, folder.name),
-    instruction: instructionFor(rewriteWorkdir(instructionText.trimEnd(), workdir), replay.envNames),
+    instruction: instructionText.trimEnd(),
+    ...placeOf(replay),
     initialFiles: replay.initialFiles,
     ...(replay.setupScript ? { setupScript: replay.setupScript } : {}),
     verifier: {
-      files: Object.fromEntries([...tests].map(([path, content]) => [`tests/${path}`, isScript(path, content) ? rewriteWorkdir(content, workdir) : content])),
-      script: harborVerifierScript([...replay.envExports, ...verifierEnv]),
+      files: Object.fromEntries([...tests].map(([path, content]) => [`tests/${path}`, content])),
+      script: harborVerifierScript(verifierEnv),
     },
-    ...(solutionFiles.has('solve.sh') ? { solution: solutionScript(solutionFiles, workdir, replay.envExports, HARBOR_SOLUTION_DIR, 'solve.sh') } : {}),
+    ...(solutionFiles.has('solve.sh') ? { solution: solutionScript(solutionFiles, HARBOR_SOLUTION_DIR, 'solve.sh') } : {}),
     agentTimeoutSec: seconds(table(config.agent).timeout_sec, 600),
     verifierTimeoutSec: seconds(verifierConfig.timeout_sec, 600),
     category: stringOr(metadata.category, 'imported'),
@@ -89,8 +95,7 @@ export function importHarborTask(folder: TaskFolder): TaskImport {
     requires: ['bash', 'coreutils'],
   };
   if (!task.solution) notes.push('no solution/solve.sh: the task cannot be checked for soundness');
-  notes.push(...browserNotes(task));
-  return { ok: true, task, notes };
+  return { ok: true, task: withNodeOnlyRequirements(task, notes), notes };
 }
 
 /**
@@ -114,13 +119,12 @@ export function importTerminalBenchTask(folder: TaskFolder): TaskImport {
   const compose = composeProblem(folder, 'docker-compose.yaml') ?? composeProblem(folder, 'docker-compose.yml');
   if (compose) return fail(compose);
   const dockerfile = folder.files.get('Dockerfile');
-  if (dockerfile === undefined) notes.push('no Dockerfile: the task starts from an empty /work');
+  if (dockerfile === undefined) notes.push(`no Dockerfile: the task starts from an empty ${SANDBOX_WORKDIR}`);
   const definition = /^(task\.yaml|Dockerfile|docker-compose\.ya?ml|run-tests\.sh|solution\.(sh|yaml)|tests\/.*|solution\/.*)$/;
   const context = contextOf(folder, '', (path) => !definition.test(path));
   const replay = dockerfile === undefined ? emptyReplay() : replayDockerfile(dockerfile, context, 'Dockerfile');
   notes.push(...replay.notes);
   if (replay.unsupported.length) return fail(replay.unsupported.join('; '));
-  const workdir = replay.workdir;
   const known = knownCommands(folder, replay);
 
   const runTests = folder.files.get('run-tests.sh');
@@ -139,28 +143,26 @@ export function importTerminalBenchTask(folder: TaskFolder): TaskImport {
   if (solutionSh !== undefined) {
     const problem = scriptsProblem(new Map([['solution.sh', solutionSh]]), '', known);
     if (problem) return fail(problem);
-    solution = solutionScript(new Map([['solution.sh', solutionSh]]), workdir, replay.envExports, '/tmp/tbench-solution', 'solution.sh');
+    solution = solutionScript(new Map([['solution.sh', solutionSh]]), TBENCH_SOLUTION_DIR, 'solution.sh');
   } else if (solutionYaml !== undefined) {
     const commands = solutionCommands(solutionYaml);
     if (commands === undefined) return fail('solution.yaml is not a list of commands');
     const problem = scriptsProblem(new Map([['solution.yaml', commands]]), '', known, true);
     if (problem) return fail(problem);
-    solution = solutionScript(new Map([['solution.sh', commands]]), workdir, replay.envExports, '/tmp/tbench-solution', 'solution.sh');
+    solution = solutionScript(new Map([['solution.sh', commands]]), TBENCH_SOLUTION_DIR, 'solution.sh');
   } else notes.push('no solution.sh: the task cannot be checked for soundness');
 
   const metadata = config;
   const task: Task = {
     id,
     title: titleOf(metadata, instructionText, folder.name),
-    instruction: instructionFor(rewriteWorkdir(instructionText.trimEnd(), workdir), replay.envNames),
+    instruction: instructionText.trimEnd(),
+    ...placeOf(replay),
     initialFiles: replay.initialFiles,
     ...(replay.setupScript ? { setupScript: replay.setupScript } : {}),
     verifier: {
-      files: {
-        'run-tests.sh': rewriteWorkdir(runTests, workdir),
-        ...Object.fromEntries([...tests].map(([path, content]) => [`tests/${path}`, isScript(path, content) ? rewriteWorkdir(content, workdir) : content])),
-      },
-      script: terminalBenchVerifierScript(replay.envExports),
+      files: { 'run-tests.sh': runTests, ...Object.fromEntries([...tests].map(([path, content]) => [`tests/${path}`, content])) },
+      script: terminalBenchVerifierScript(),
     },
     ...(solution ? { solution } : {}),
     agentTimeoutSec: seconds(config.max_agent_timeout_sec, 360),
@@ -170,24 +172,22 @@ export function importTerminalBenchTask(folder: TaskFolder): TaskImport {
     tags: stringList(metadata.tags),
     requires: ['bash', 'coreutils'],
   };
-  notes.push(...browserNotes(task));
-  return { ok: true, task, notes };
+  return { ok: true, task: withNodeOnlyRequirements(task, notes), notes };
 }
 
 /**
  * Harbor's verifier contract, replayed: tests/ is uploaded to /tests only after the agent ends (here it arrives in
- * /verifier/tests and is mirrored to /tests), test.sh runs from the working directory and writes a float to
+ * /verifier/tests and is mirrored to /tests), test.sh runs from the task's working directory and writes a float to
  * /logs/verifier/reward.txt. A reward of at least 1 passes. No reward file is a failure, as in Harbor, whatever
- * test.sh's exit status; reward.json (`{"reward": x}`) is read when reward.txt is absent.
+ * test.sh's exit status; reward.json (`{"reward": x}`) is read when reward.txt is absent. `exports` are the
+ * `[verifier] env` lines; the image's ENV is already in the environment.
  */
 export function harborVerifierScript(exports: readonly string[]): string {
-  return `# Harbor verifier, replayed in the sandbox: pass = tests/test.sh writes a reward of at least 1.
+  return `# Harbor verifier, replayed in the sandbox from the working directory: pass = tests/test.sh writes a reward of at least 1.
 mkdir -p ${HARBOR_TESTS_DIR} ${HARBOR_LOGS_DIR}
 cp -r /verifier/tests/. ${HARBOR_TESTS_DIR}/
 rm -f ${HARBOR_LOGS_DIR}/reward.txt ${HARBOR_LOGS_DIR}/reward.json
-${exports.join('\n')}
-cd ${SANDBOX_WORKDIR}
-bash ${HARBOR_TESTS_DIR}/test.sh
+${exports.map((line) => `${line}\n`).join('')}bash ${HARBOR_TESTS_DIR}/test.sh
 status=$?
 if [ -f ${HARBOR_LOGS_DIR}/reward.txt ]; then
   reward=$(tr -d ' \\t\\r\\n' < ${HARBOR_LOGS_DIR}/reward.txt)
@@ -207,14 +207,12 @@ exit 1
 }
 
 /** Terminal-Bench's contract, replayed: tests/ in /tests ($TEST_DIR), run-tests.sh from the working directory; exit 0 passes. */
-export function terminalBenchVerifierScript(exports: readonly string[]): string {
-  return `# Terminal-Bench verifier, replayed in the sandbox: pass = run-tests.sh exits 0.
+export function terminalBenchVerifierScript(): string {
+  return `# Terminal-Bench verifier, replayed in the sandbox from the working directory: pass = run-tests.sh exits 0.
 mkdir -p ${HARBOR_TESTS_DIR}
 if [ -d /verifier/tests ]; then cp -r /verifier/tests/. ${HARBOR_TESTS_DIR}/; fi
 cp /verifier/run-tests.sh ${HARBOR_TESTS_DIR}/run-tests.sh
 export TEST_DIR=${HARBOR_TESTS_DIR}
-${exports.join('\n')}
-cd ${SANDBOX_WORKDIR}
 bash ${HARBOR_TESTS_DIR}/run-tests.sh
 status=$?
 [ "$status" -eq 0 ] || echo "FAIL: run-tests.sh exited with status $status"
@@ -222,25 +220,41 @@ exit $status
 `;
 }
 
-/** A note when the task's scripts call commands the page's sandbox lacks (it still runs in Node and the CLI). */
-function browserNotes(task: Task): string[] {
+/** The task's working directory and environment from its image: set only when they differ from the defaults. */
+function placeOf(replay: DockerReplay): Pick<Task, 'workdir' | 'env'> {
+  return {
+    ...(replay.workdir && replay.workdir !== SANDBOX_WORKDIR ? { workdir: replay.workdir } : {}),
+    ...(Object.keys(replay.env).length ? { env: replay.env } : {}),
+  };
+}
+
+/**
+ * Commands only just-bash's Node build has (tar, yq) become requirements, so the page's sandbox reports the task as
+ * unsupported there, with the reason, instead of letting an agent fail at it; the CLI runs it. `xan` has no
+ * capability of its own and is only noted.
+ */
+function withNodeOnlyRequirements(task: Task, notes: string[]): Task {
   const scripts = [task.setupScript ?? '', task.verifier.script, task.solution ?? '', ...Object.entries(task.verifier.files ?? {}).filter(([path, content]) => isShellScript(path, content)).map(([, content]) => content)];
   const used = new Set(commandsUsed(scripts.join('\n')));
   const lacking = BROWSER_MISSING_COMMANDS.filter((name) => used.has(name));
-  return lacking.length ? [`uses ${lacking.join(', ')}, which the in-browser sandbox lacks: the task runs in Node (the CLI) but not in the page`] : [];
+  if (!lacking.length) return task;
+  notes.push(`uses ${lacking.join(', ')}, which the in-browser sandbox lacks: the task runs in Node (the CLI) but not in the page`);
+  const needed = lacking.filter((name): name is SandboxCapability => name === 'tar' || name === 'yq');
+  return { ...task, requires: [...(task.requires ?? []), ...needed] };
 }
 
-/** The solution's files written to `dir` (as the oracle would upload them), then `entry` run from the working directory. */
-function solutionScript(files: ReadonlyMap<string, string>, workdir: string | undefined, exports: readonly string[], dir: string, entry: string): string {
+/**
+ * The solution's files written to `dir` (as Harbor's oracle uploads them), then `entry` run from the working
+ * directory — the shell's directory when this script runs, so it does not change directory itself.
+ */
+function solutionScript(files: ReadonlyMap<string, string>, dir: string, entry: string): string {
   const writes = [...files].map(([path, content]) => {
     const target = `${dir}/${path}`;
     const parent = target.slice(0, target.lastIndexOf('/'));
-    return `mkdir -p ${shellQuote(parent)} && printf '%s' ${shellQuote(isScript(path, content) ? rewriteWorkdir(content, workdir) : content)} > ${shellQuote(target)}`;
+    return `mkdir -p ${shellQuote(parent)} && printf '%s' ${shellQuote(content)} > ${shellQuote(target)}`;
   });
   return `# Reference solution, replayed: its files go to ${dir} and ${entry} runs from the working directory.
 ${writes.join('\n')}
-${exports.join('\n')}
-cd ${SANDBOX_WORKDIR}
 bash ${shellQuote(`${dir}/${entry}`)}
 `;
 }
@@ -295,13 +309,7 @@ function knownCommands(folder: TaskFolder, replay: DockerReplay): string[] {
 }
 
 function emptyReplay(): ReturnType<typeof replayDockerfile> {
-  return { initialFiles: {}, envExports: [], envNames: [], pathCommands: [], unsupported: [], notes: [] };
-}
-
-/** The instruction, plus what the agent cannot otherwise know: variables the image's ENV sets. */
-function instructionFor(instruction: string, envNames: readonly string[]): string {
-  if (!envNames.length) return instruction;
-  return `${instruction}\n\n(The task's environment sets ${envNames.map((name) => `\`${name}\``).join(', ')}; the setup exports them, but each command here starts a fresh shell — export them again where a command needs them.)`;
+  return { initialFiles: {}, env: {}, pathCommands: [], unsupported: [], notes: [] };
 }
 
 /** task.yaml's `instruction`, or the older `descriptions: [{key: base, description}]`. */

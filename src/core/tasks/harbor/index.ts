@@ -8,4 +8,4 @@ export { harborVerifierScript, importHarborTask, importTerminalBenchTask, type T
 export { type ImportedSuite, importSuite, type ImportSuiteOptions, taskRoots } from './import-suite.js';
 export { BROWSER_MISSING_COMMANDS, commandsUsed, missingCommands, SANDBOX_COMMANDS, SHELL_BUILTINS } from './shell-commands.js';
 export { decodeFolderFiles, type FolderFiles, type TaskFolder, taskIdFrom } from './task-folder.js';
-export { mapImagePath, rewriteWorkdir } from './workdir.js';
+export { type Glob, compileGlob } from './glob.js';
