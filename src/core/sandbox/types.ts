@@ -59,3 +59,17 @@ export type SandboxFactory = () => Promise<Sandbox>;
 
 export const SANDBOX_WORKDIR = '/work';
 export const TIMEOUT_EXIT_CODE = 124;
+
+/**
+ * The sandbox itself is gone — its worker could not load its code, died, or stopped answering — so nothing more can
+ * run in it. Thrown by every sandbox operation from then on. Not the task's or the agent's doing: a run that meets it
+ * ends as an infrastructure error carrying this message (the worker's own error text).
+ */
+export class SandboxUnavailableError extends Error {
+  readonly kind = 'sandbox_unavailable';
+  override readonly name = 'SandboxUnavailableError';
+}
+
+export function isSandboxUnavailable(error: unknown): error is SandboxUnavailableError {
+  return error instanceof Error && (error as { kind?: unknown }).kind === 'sandbox_unavailable';
+}
