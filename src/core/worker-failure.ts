@@ -24,3 +24,17 @@ export function describeWorkerError(error: unknown): string {
   const text = String(error ?? '');
   return text || 'unknown error';
 }
+
+/**
+ * Thrown to whoever waits on a worker that failed — e.g. a model runtime's worker (WebLLM, wllama) that could not
+ * load or died. Providers report it as a model error of kind `engine_failed`, which ends a run as an
+ * infrastructure error rather than a fault of the agent.
+ */
+export class WorkerFailedError extends Error {
+  override readonly name = 'WorkerFailedError';
+}
+
+/** True for a WorkerFailedError, also one that crossed a module boundary (compared by name). */
+export function isWorkerFailedError(error: unknown): error is WorkerFailedError {
+  return error instanceof Error && error.name === 'WorkerFailedError';
+}

@@ -1,4 +1,4 @@
-import { isWorkerFailedMessage } from '../core/worker-failure';
+import { isWorkerFailedMessage, WorkerFailedError } from '../core/worker-failure';
 
 /**
  * Listen for the ways a Web Worker can fail — it could not load its code, it threw, a message from it could not be
@@ -26,4 +26,36 @@ export function watchWorker(worker: Worker, label: string): Promise<string> {
     });
     worker.addEventListener('messageerror', () => failed('a message from it could not be read'));
   });
+}
+
+/**
+ * A promise that rejects with a WorkerFailedError ("the <label> worker failed: <its error text>") once `failed`
+ * resolves, for racing a call that waits on the worker. Never settles while the worker is fine.
+ */
+export function rejectWhenFailed(failed: Promise<string>, label: string): Promise<never> {
+  const rejected = failed.then((text): never => {
+    throw new WorkerFailedError(`the ${label} worker failed: ${text}`);
+  });
+  // Nobody may be racing it when the worker fails; that must not count as an unhandled rejection.
+  rejected.catch(() => undefined);
+  return rejected;
+}
+
+/** The chunks of `chunks`, unless the worker producing them fails first. */
+export async function* untilFailed<T>(chunks: AsyncIterable<T>, failure: Promise<never>): AsyncGenerator<T> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    while (true) {
+      const next = await Promise.race([iterator.next(), failure]);
+      if (next.done) {
+        finished = true;
+        return;
+      }
+      yield next.value;
+    }
+  } finally {
+    // Stopped early (the reader broke off or the worker failed): let the source clean up.
+    if (!finished) iterator.return?.().catch(() => undefined);
+  }
 }

@@ -144,6 +144,7 @@ async function* agentSteps(options: RunAgentOptions): AsyncGenerator<AgentEvent,
       if (!response.ok) {
         if (signal.aborted) return end(...stoppedReason());
         if (!response.error.retryable) yield stamp({ type: 'model-error', step: state.step, error: response.error });
+        if (response.error.kind === 'engine_failed') return end('model_unavailable', response.error.message);
         return end('model_error', `model error (${response.error.kind}): ${response.error.message}`);
       }
       yield stamp({ type: 'model-response', step: state.step, text: response.text, toolCalls: response.toolCalls, usage: response.usage, durationMs: now() - requestStarted });

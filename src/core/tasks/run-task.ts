@@ -36,7 +36,7 @@ const AGENT_ERROR_REASONS: AgentEndReason[] = ['model_error', 'format_errors'];
 
 /** Decide a task outcome from how the agent ended and what the verifier said. */
 export function decideOutcome(runEnd: RunEndEvent, verifier: VerifierResult | undefined): { outcome: TaskOutcome; reason: string } {
-  if (runEnd.reason === 'sandbox_error') return { outcome: 'infra_error', reason: runEnd.message };
+  if (runEnd.reason === 'sandbox_error' || runEnd.reason === 'model_unavailable') return { outcome: 'infra_error', reason: runEnd.message };
   if (runEnd.reason === 'aborted') return { outcome: 'agent_error', reason: runEnd.message };
   if (!verifier) return { outcome: 'infra_error', reason: 'the verifier did not run' };
   if (verifier.timedOut) return { outcome: 'infra_error', reason: 'the verifier timed out' };
@@ -87,7 +87,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
       (event) => options.onEvent?.(event),
     );
     let verifier: VerifierResult | undefined;
-    if (runEnd.reason !== 'aborted' && runEnd.reason !== 'sandbox_error') {
+    if (runEnd.reason !== 'aborted' && runEnd.reason !== 'sandbox_error' && runEnd.reason !== 'model_unavailable') {
       try {
         verifier = await runVerifier(options.task, sandbox);
       } catch (error) {
