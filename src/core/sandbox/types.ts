@@ -10,10 +10,10 @@
  * (grep, sed, awk, wc, sort, find, …); `node`/`npm`/`python`: those runtimes. See `capabilities.ts`.
  */
 /**
- * What a sandbox can run. `yq` and `tar` are listed on their own because just-bash's browser build leaves them out
- * while its Node build has them.
+ * What a sandbox can run. `yq`, `tar` and `xan` are listed on their own because just-bash's browser build leaves them
+ * out while its Node build has them.
  */
-export type SandboxCapability = 'bash' | 'coreutils' | 'yq' | 'tar' | 'node' | 'npm' | 'python';
+export type SandboxCapability = 'bash' | 'coreutils' | 'yq' | 'tar' | 'xan' | 'node' | 'npm' | 'python';
 
 export interface ExecOptions {
   cwd?: string;

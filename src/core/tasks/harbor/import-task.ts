@@ -90,6 +90,7 @@ export function importHarborTask(folder: TaskFolder): TaskImport {
   };
   if (!task.solution) notes.push('no solution/solve.sh: the task cannot be checked for soundness');
   notes.push(...browserNotes(task));
+  task.requires = [...(task.requires ?? []), ...commandsTheBrowserLacks(task)];
   return { ok: true, task, notes };
 }
 
@@ -171,6 +172,7 @@ export function importTerminalBenchTask(folder: TaskFolder): TaskImport {
     requires: ['bash', 'coreutils'],
   };
   notes.push(...browserNotes(task));
+  task.requires = [...(task.requires ?? []), ...commandsTheBrowserLacks(task)];
   return { ok: true, task, notes };
 }
 
@@ -222,11 +224,16 @@ exit $status
 `;
 }
 
-/** A note when the task's scripts call commands the page's sandbox lacks (it still runs in Node and the CLI). */
-function browserNotes(task: Task): string[] {
+/** The commands the task's scripts call that the page's sandbox lacks; each is also a capability the task requires. */
+function commandsTheBrowserLacks(task: Task): Array<(typeof BROWSER_MISSING_COMMANDS)[number]> {
   const scripts = [task.setupScript ?? '', task.verifier.script, task.solution ?? '', ...Object.entries(task.verifier.files ?? {}).filter(([path, content]) => isShellScript(path, content)).map(([, content]) => content)];
   const used = new Set(commandsUsed(scripts.join('\n')));
-  const lacking = BROWSER_MISSING_COMMANDS.filter((name) => used.has(name));
+  return BROWSER_MISSING_COMMANDS.filter((name) => used.has(name));
+}
+
+/** A note when the task's scripts call commands the page's sandbox lacks (it still runs in Node and the CLI). */
+function browserNotes(task: Task): string[] {
+  const lacking = commandsTheBrowserLacks(task);
   return lacking.length ? [`uses ${lacking.join(', ')}, which the in-browser sandbox lacks: the task runs in Node (the CLI) but not in the page`] : [];
 }
 
