@@ -2,4 +2,4 @@
 // cannot load tells the page why instead of leaving its run waiting.
 import { loadWorkerHost } from './load-worker-host';
 
-loadWorkerHost(() => import('./sandbox-host'));
+await loadWorkerHost(() => import('./sandbox-host'));

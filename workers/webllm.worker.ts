@@ -2,4 +2,4 @@
 // cannot load tells the page why instead of leaving the model load waiting.
 import { loadWorkerHost } from './load-worker-host';
 
-loadWorkerHost(() => import('./webllm-host'));
+await loadWorkerHost(() => import('./webllm-host'));
