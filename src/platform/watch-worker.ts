@@ -11,7 +11,11 @@ import { isWorkerFailedMessage, WorkerFailedError } from '../core/worker-failure
  */
 export function watchWorker(worker: Worker, label: string): Promise<string> {
   return new Promise((resolve) => {
+    let reported = false;
+    // The first report wins: a worker that throws also fires an `error` event after its own, better message.
     const failed = (text: string) => {
+      if (reported) return;
+      reported = true;
       console.error(`The ${label} worker failed: ${text}`);
       resolve(text);
     };

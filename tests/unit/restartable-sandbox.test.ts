@@ -203,4 +203,33 @@ describe('a sandbox worker that fails to load, dies or never answers', () => {
     expect(result.reason).toBe(`could not prepare the task: the sandbox worker failed: ${LOAD_ERROR}`);
     expect(model.calls).toHaveLength(0);
   });
+
+  it('Stop while a silent worker is being given the task\'s files ends the run at once, before the model is asked', async () => {
+    const task: Task = {
+      id: 'count',
+      title: 'Count',
+      instruction: 'Count the lines of data.txt',
+      initialFiles: { 'data.txt': 'a\nb\n' },
+      verifier: { script: 'true' },
+      agentTimeoutSec: 600,
+      verifierTimeoutSec: 10,
+      category: 'files',
+      difficulty: 'easy',
+      tags: [],
+    };
+    const model = new ScriptedModel([{ toolCalls: [{ name: 'finish', args: {} }] }]);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 30);
+    // The sandbox would wait 10 minutes for an answer; the test times out long before, unless Stop ends the run.
+    const result = await runTask({
+      task,
+      harness: createDefaultHarness(),
+      harnessHash: 'h',
+      model,
+      signal: controller.signal,
+      createSandbox: async () => new RestartableSandbox(spawnBrokenWorker([], 'never'), { kind: 'test', answerDeadlineMs: 600_000 }),
+    });
+    expect(result).toMatchObject({ outcome: 'agent_error', reason: 'stopped by the user', steps: 0 });
+    expect(model.calls).toHaveLength(0);
+  });
 });

@@ -67,6 +67,11 @@ export class RestartableSandbox implements Sandbox {
   /** Files as they were before the running command; what a restarted worker gets back. */
   private lastSnapshot: FileEntry[] = [];
   private unavailable: SandboxUnavailableError | undefined;
+  /** Settles every call still waiting when the sandbox is disposed, so none waits (or keeps a timer) for ever. */
+  private close: () => void = () => {};
+  private readonly closed = new Promise<{ failure: string }>((resolve) => {
+    this.close = () => resolve({ failure: 'the sandbox was closed while a call was waiting for its worker' });
+  });
   private readonly killGraceMs: number;
   private readonly answerDeadlineMs: number;
   restarts = 0;
@@ -140,6 +145,7 @@ export class RestartableSandbox implements Sandbox {
         );
       }),
     ];
+    outcomes.push(this.closed);
     if (handle.failed) outcomes.push(handle.failed.then((text) => ({ failure: `the sandbox worker failed: ${text}` })));
     if (signal) {
       outcomes.push(
@@ -193,5 +199,6 @@ export class RestartableSandbox implements Sandbox {
 
   async dispose(): Promise<void> {
     this.current.terminate();
+    this.close();
   }
 }

@@ -55,6 +55,8 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
   const started = now();
   const zero: TokenUsage = { inputTokens: 0, outputTokens: 0 };
   const infraError = (reason: string): TaskRunResult => ({ outcome: 'infra_error', reason, usage: zero, steps: 0, durationMs: now() - started });
+  // As an abort during the agent's turn ends (see decideOutcome).
+  const stoppedBeforeStart = (): TaskRunResult => ({ outcome: 'agent_error', reason: 'stopped by the user', agentEndReason: 'aborted', usage: zero, steps: 0, durationMs: now() - started });
 
   const problems = validateTask(options.task);
   if (problems.length) return infraError(problems.join('; '));
@@ -69,7 +71,9 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
     const unmet = unmetRequirements(options.task.requires, sandbox);
     if (unmet) return infraError(unmet);
     try {
-      await prepareTaskSandbox(options.task, sandbox);
+      // Stop must not wait for a sandbox that is slow to answer (a worker still loading, or silent).
+      const prepared = await Promise.race([prepareTaskSandbox(options.task, sandbox).then(() => 'prepared' as const), whenAborted(options.signal)]);
+      if (prepared === 'aborted') return stoppedBeforeStart();
     } catch (error) {
       return infraError(`could not prepare the task: ${(error as Error).message}`);
     }
@@ -99,4 +103,11 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
   } finally {
     await sandbox.dispose().catch(() => undefined);
   }
+}
+
+/** Resolves when `signal` aborts (at once if it has); never without one. */
+function whenAborted(signal: AbortSignal | undefined): Promise<'aborted'> {
+  if (!signal) return new Promise(() => {});
+  if (signal.aborted) return Promise.resolve('aborted');
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve('aborted'), { once: true }));
 }
