@@ -5,20 +5,13 @@ import { RestartableSandbox, type SandboxWorkerApi } from '../../src/core/sandbo
 import { createSandboxWorkerApi } from '../../src/core/sandbox/sandbox-worker-api.js';
 import { checkSuite, summarizeChecks } from '../../src/core/tasks/check-suite.js';
 import { importSuite } from '../../src/core/tasks/harbor/index.js';
+import { HARBOR_ARCHIVE_LOGS } from '../fixtures/harbor-task-folders.js';
 
 /**
  * A Harbor task whose scripts use `tar` passes in Node (the CLI), but just-bash's browser build has no `tar`. The
  * page's suite check used to count it as "1 failed" in red; it is unsupported there, with the reason, exactly as
  * the CLI counts what its sandbox cannot run.
  */
-const HARBOR_ARCHIVE_LOGS: Record<string, string> = {
-  'archive-logs/task.toml': 'version = "1.0"\n\n[metadata]\ncategory = "files"\ndifficulty = "easy"\n',
-  'archive-logs/instruction.md': 'Pack the directory `logs/` into `logs.tar.gz` in the working directory.\n',
-  'archive-logs/environment/Dockerfile': 'FROM ubuntu:24.04\nWORKDIR /app\nRUN mkdir -p logs && echo boot > logs/boot.log\n',
-  'archive-logs/tests/test.sh':
-    '#!/bin/bash\nmkdir -p /logs/verifier\nif tar -tzf logs.tar.gz | grep -q "logs/boot.log"; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi\n',
-  'archive-logs/solution/solve.sh': '#!/bin/bash\ntar -czf logs.tar.gz logs\n',
-};
 
 /** The page's sandbox: just-bash's browser capabilities, hosted the way WorkerSandbox hosts it. */
 const browserLikeSandbox = async () => new RestartableSandbox(() => ({ api: createSandboxWorkerApi(), terminate: () => undefined }), { kind: 'just-bash-worker', capabilities: BROWSER_JUST_BASH_CAPABILITIES });
