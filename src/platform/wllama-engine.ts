@@ -4,6 +4,7 @@ import { CacheManager, LoggerWithoutDebug, ModelManager, Wllama, type LoadModelP
 import wllamaWasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import { type WllamaEngineLike, WllamaModel, type WllamaModelOptions } from '../core/model/wllama.js';
 import { rejectWhenFailed } from './watch-worker.js';
+import { watchWllamaWorker } from './wllama-worker-watch.js';
 import { localFileNameOf, localFileUrl } from './wllama-cache-key.js';
 
 /**
@@ -40,7 +41,7 @@ export async function createWllamaModel(
   onProgress: (progress: WllamaLoadProgress) => void = () => {},
   options: WllamaLoadOptions = {},
 ): Promise<WllamaModel> {
-  const worker = watchLogger();
+  const worker = watchWllamaWorker(LoggerWithoutDebug);
   const failure = rejectWhenFailed(worker.failed, 'wllama');
   const wllama = new Wllama({ default: wllamaWasmUrl }, { suppressNativeLog: true, logger: worker.logger, allowOffline: true });
   // A worker that died is of no more use; ending it frees its memory.
@@ -84,29 +85,6 @@ export async function createWllamaModel(
     exit: () => wllama.exit(),
   };
   return new WllamaModel(engine, name, options);
-}
-
-/**
- * wllama runs llama.cpp in a worker it creates itself and hands that worker's `error` events only to its logger
- * (`worker.onerror = logger.error`); its pending calls then wait for ever. This logger tells them apart from ordinary
- * log lines, so the load or the generation waiting on the worker ends with the worker's error text.
- */
-function watchLogger(): { logger: typeof LoggerWithoutDebug; failed: Promise<string> } {
-  let report: (text: string) => void = () => {};
-  const failed = new Promise<string>((resolve) => {
-    report = resolve;
-  });
-  const logger = {
-    ...LoggerWithoutDebug,
-    error: (...args: unknown[]) => {
-      const [first] = args;
-      if (typeof Event !== 'undefined' && first instanceof Event && first.type === 'error') {
-        report(first instanceof ErrorEvent && first.message ? first.message : 'its script could not be loaded (the browser gives no details; see the console)');
-      }
-      LoggerWithoutDebug.error(...args);
-    },
-  };
-  return { logger, failed };
 }
 
 /** Threads need SharedArrayBuffer, which browsers give only to cross-origin isolated pages (COOP/COEP). */
