@@ -87,7 +87,7 @@ describe('a sandbox worker that is broken', () => {
     await page.locator(`${row}[data-status="running"]`).waitFor();
     await page.getByTestId('stop-button').click();
     await page.locator('[data-testid="run-controls"][data-state="idle"]').waitFor();
-    // Stopped by the user, not ended by the sandbox giving up on its silent worker (an infra_error after 20 s).
+    // Stopped by the user, not ended by the sandbox giving up on its silent worker (an infra_error after 60 s).
     expect(await page.locator(row).getAttribute('data-outcome')).toBe('agent_error');
     expect(await textOf(page, `${row} [data-testid="task-progress-reason"]`)).toBe('stopped by the user');
     expect(served()).toBeGreaterThan(0);

@@ -103,13 +103,13 @@ describe('a sandbox worker that fails to load, dies or never answers', () => {
 
   it('a worker that never answers and never says why: file calls and commands give up after the answer deadline', async () => {
     const log: string[] = [];
-    const sandbox = new RestartableSandbox(spawnBrokenWorker(log, 'never'), { kind: 'test', answerDeadlineMs: 80 });
+    const sandbox = new RestartableSandbox(spawnBrokenWorker(log, 'never'), { kind: 'test', answerDeadlineMs: 40, startupDeadlineMs: 80 });
     const writing = await rejection(sandbox.writeFile('/work/a.txt', 'x'));
     expect(isSandboxUnavailable(writing)).toBe(true);
     expect(writing.message).toMatch(/^the sandbox worker did not answer within 0s \(writing \/work\/a\.txt\)$/);
     expect(log).toEqual(['spawn', 'terminate']);
 
-    const fresh = new RestartableSandbox(spawnBrokenWorker([], 'never'), { kind: 'test', answerDeadlineMs: 80 });
+    const fresh = new RestartableSandbox(spawnBrokenWorker([], 'never'), { kind: 'test', answerDeadlineMs: 40, startupDeadlineMs: 80 });
     const running = await rejection(fresh.exec('echo hi', { timeoutMs: 60_000 }));
     expect(running.message).toMatch(/did not answer .*taking a snapshot/);
   });
@@ -231,5 +231,18 @@ describe('a sandbox worker that fails to load, dies or never answers', () => {
     });
     expect(result).toMatchObject({ outcome: 'agent_error', reason: 'stopped by the user', steps: 0 });
     expect(model.calls).toHaveLength(0);
+  });
+
+  it('a worker that answered once and then goes silent is given the answer deadline, not the start-up one', async () => {
+    const api = createSandboxWorkerApi();
+    let silent = false;
+    const sandbox = new RestartableSandbox(
+      () => ({ api: { ...api, readFile: (path) => (silent ? new Promise(() => {}) : api.readFile(path)) }, terminate: () => undefined }),
+      { kind: 'test', answerDeadlineMs: 50, startupDeadlineMs: 600_000 },
+    );
+    await sandbox.writeFile('/work/a.txt', 'a');
+    silent = true;
+    const error = await rejection(sandbox.readFile('/work/a.txt'));
+    expect(error.message).toBe('the sandbox worker did not answer within 0s (reading /work/a.txt)');
   });
 });

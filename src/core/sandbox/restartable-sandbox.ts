@@ -35,11 +35,15 @@ export interface SandboxWorkerHandle {
 /** Time the worker gets beyond the command timeout to answer by itself before it is killed. */
 export const KILL_GRACE_MS = 1500;
 
-/**
- * How long a worker may take to answer any call but a command (files, snapshots). Its first call includes loading
- * its code, which a dev server may still be bundling; a worker that is silent for this long is treated as dead.
- */
+/** How long a worker may take to answer any call but a command (files, snapshots) before it is treated as dead. */
 export const ANSWER_DEADLINE_MS = 20_000;
+
+/**
+ * How long a fresh worker may take to answer its first call, which includes loading its code (a dev server may still
+ * be transforming it on a slow machine). A worker whose code cannot load says so at once; this is for one that
+ * neither loads nor fails.
+ */
+export const STARTUP_DEADLINE_MS = 60_000;
 
 export interface RestartableSandboxOptions {
   kind?: string;
@@ -47,6 +51,7 @@ export interface RestartableSandboxOptions {
   capabilities?: readonly SandboxCapability[];
   killGraceMs?: number;
   answerDeadlineMs?: number;
+  startupDeadlineMs?: number;
 }
 
 type Settled<T> = { value: T } | { failure: string } | { stop: 'killed' | 'aborted' };
@@ -74,6 +79,9 @@ export class RestartableSandbox implements Sandbox {
   });
   private readonly killGraceMs: number;
   private readonly answerDeadlineMs: number;
+  private readonly startupDeadlineMs: number;
+  /** Workers that have answered at least once: past their start-up. */
+  private readonly started = new WeakSet<SandboxWorkerHandle>();
   restarts = 0;
 
   constructor(
@@ -84,6 +92,7 @@ export class RestartableSandbox implements Sandbox {
     this.capabilities = options.capabilities ?? JUST_BASH_CAPABILITIES;
     this.killGraceMs = options.killGraceMs ?? KILL_GRACE_MS;
     this.answerDeadlineMs = options.answerDeadlineMs ?? ANSWER_DEADLINE_MS;
+    this.startupDeadlineMs = options.startupDeadlineMs ?? STARTUP_DEADLINE_MS;
     this.current = spawn();
   }
 
@@ -133,15 +142,26 @@ export class RestartableSandbox implements Sandbox {
   ): Promise<{ value: T } | { stop: 'killed' | 'aborted' }> {
     if (this.unavailable) throw this.unavailable;
     const handle = this.current;
+    const limitMs = deadline.passed === 'unavailable' && !this.started.has(handle) ? Math.max(deadline.ms, this.startupDeadlineMs) : deadline.ms;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
+    const answered = () => this.started.add(handle);
     const outcomes: Promise<Settled<T>>[] = [
-      request(handle.api).then((value) => ({ value })),
+      request(handle.api).then(
+        (value) => {
+          answered();
+          return { value };
+        },
+        (error: unknown) => {
+          answered();
+          throw error;
+        },
+      ),
       new Promise((resolve) => {
         // Node fires a timer above 2^31-1 ms at once.
         timer = setTimeout(
-          () => resolve(deadline.passed === 'kill' ? { stop: 'killed' } : { failure: `the sandbox worker did not answer within ${Math.round(deadline.ms / 1000)}s (${what})` }),
-          Math.min(deadline.ms, 2 ** 31 - 1),
+          () => resolve(deadline.passed === 'kill' ? { stop: 'killed' } : { failure: `the sandbox worker did not answer within ${Math.round(limitMs / 1000)}s (${what})` }),
+          Math.min(limitMs, 2 ** 31 - 1),
         );
       }),
     ];
