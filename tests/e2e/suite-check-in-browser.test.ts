@@ -5,23 +5,25 @@ import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinSuite } from '../../src/core/tasks/builtin/index.js';
 import { HARBOR_ARCHIVE_LOGS, HARBOR_CSV_TOTALS, HARBOR_PYTHON_STATS } from '../fixtures/harbor-task-folders.js';
-import { forwardConsole, type StudioUnderTest, startStudio, textOf } from './support.js';
+import { forwardConsole, SERVE_MODES, type StudioUnderTest, startStudio, textOf } from './support.js';
 
 /**
  * Every built-in task must be sound where users run it: in the browser's sandbox worker, not only in Node.
  * (just-bash's browser build differs: gzip once crashed there while passing in Node.) A task the browser sandbox
- * cannot run is unsupported, with the reason — counted as the CLI counts it, never as a failure.
+ * cannot run is unsupported, with the reason — counted as the CLI counts it, never as a failure. The built-in suite
+ * is checked under the dev server too: there the sandbox worker's commands (just-bash loads most of them lazily)
+ * come from Vite's pre-bundled dependencies, not the build.
  */
-let studio: StudioUnderTest | undefined;
-beforeAll(async () => {
-  studio = await startStudio();
-});
-afterAll(async () => {
-  await studio?.close();
-});
+describe.each(SERVE_MODES)('the built-in suite in the browser (%s app)', (serve) => {
+  let studio: StudioUnderTest | undefined;
+  beforeAll(async () => {
+    studio = await startStudio({ serve });
+  });
+  afterAll(async () => {
+    await studio?.close();
+  });
 
-describe('the suite check in the browser', () => {
-  it('the built-in suite: every reference solution passes its verifier and every verifier fails on the untouched state', async () => {
+  it('every reference solution passes its verifier and every verifier fails on the untouched state', async () => {
     const page = await studio!.context.newPage();
     forwardConsole(page);
     await page.goto(studio!.url);
@@ -35,6 +37,16 @@ describe('the suite check in the browser', () => {
     expect(await page.getByTestId('suite-check-summary').textContent()).toBe(`${builtinSuite.tasks.length - 2} passed, 0 failed, 2 unsupported`);
     expect(await page.getByTestId('suite-check-unsupported').textContent()).toMatch(/task needs yq; the just-bash-worker sandbox offers bash, coreutils/);
   }, 300_000);
+});
+
+describe('the suite check of an imported suite in the browser', () => {
+  let studio: StudioUnderTest | undefined;
+  beforeAll(async () => {
+    studio = await startStudio();
+  });
+  afterAll(async () => {
+    await studio?.close();
+  });
 
   it('an imported Harbor suite: a task that uses tar and one refused at load are unsupported with their reasons, not failed', async () => {
     const files = Object.fromEntries(
