@@ -15,5 +15,9 @@ export default defineConfig({
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },
-  optimizeDeps: { exclude: ['just-bash'] },
+  // Workers are entry points too: their dependencies (just-bash and the CommonJS packages it imports, such as
+  // sprintf-js) are pre-bundled with the page's at startup, so the dev server serves them as ES modules and never
+  // re-optimizes (and reloads the page) when the first task starts. Excluding just-bash broke its worker under
+  // `npm start`: its CommonJS dependencies were served unconverted.
+  optimizeDeps: { entries: ['index.html', 'workers/*.ts'] },
 });

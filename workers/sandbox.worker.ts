@@ -1,8 +1,5 @@
-/// <reference lib="webworker" />
-// Hosts one embedded just-bash sandbox. The page kills this worker when a command outlives its timeout,
-// because just-bash cannot interrupt a tight loop from inside (see RestartableSandbox).
-import './buffer-global';
-import { expose } from 'comlink';
-import { createSandboxWorkerApi } from '../src/core/sandbox/sandbox-worker-api';
+// Hosts one embedded just-bash sandbox (sandbox-host.ts). Loaded through loadWorkerHost so that a host that
+// cannot load tells the page why instead of leaving its run waiting.
+import { loadWorkerHost } from './load-worker-host';
 
-expose(createSandboxWorkerApi());
+await loadWorkerHost(() => import('./sandbox-host'));

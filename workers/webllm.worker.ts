@@ -1,5 +1,5 @@
-// Hosts the WebLLM engine off the page thread; the page talks to it through CreateWebWorkerMLCEngine.
-import { WebWorkerMLCEngineHandler } from '@mlc-ai/web-llm';
+// Hosts the WebLLM engine off the page thread (webllm-host.ts). Loaded through loadWorkerHost so that a host that
+// cannot load tells the page why instead of leaving the model load waiting.
+import { loadWorkerHost } from './load-worker-host';
 
-const handler = new WebWorkerMLCEngineHandler();
-self.onmessage = (message: MessageEvent) => handler.onmessage(message);
+await loadWorkerHost(() => import('./webllm-host'));

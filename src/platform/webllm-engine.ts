@@ -1,5 +1,6 @@
-import { CreateWebWorkerMLCEngine, deleteModelAllInfoInCache, hasModelInCache, ModelType, prebuiltAppConfig } from '@mlc-ai/web-llm';
-import { WebLLMModel, webllmSupportsNativeTools } from '../core/model/webllm.js';
+import { CreateWebWorkerMLCEngine, deleteModelAllInfoInCache, hasModelInCache, ModelType, prebuiltAppConfig, type WebWorkerMLCEngine } from '@mlc-ai/web-llm';
+import { type WebLLMEngineLike, WebLLMModel, webllmSupportsNativeTools } from '../core/model/webllm.js';
+import { rejectWhenFailed, untilFailed, watchWorker } from './watch-worker.js';
 
 export interface WebLLMLoadProgress {
   /** 0…1 */
@@ -14,15 +15,37 @@ export interface WebLLMLoadProgress {
  */
 export async function createWebLLMModel(modelId: string, onProgress: (progress: WebLLMLoadProgress) => void): Promise<WebLLMModel> {
   const worker = new Worker(new URL('../../workers/webllm.worker.ts', import.meta.url), { type: 'module' });
+  // Before WebLLM's engine takes the worker's messages: a worker that cannot load or dies rejects every wait.
+  const failure = rejectWhenFailed(watchWorker(worker, 'WebLLM'), 'WebLLM');
   try {
-    const engine = await CreateWebWorkerMLCEngine(worker, modelId, {
-      initProgressCallback: (report) => onProgress({ progress: report.progress, text: report.text }),
-    });
-    return new WebLLMModel(engine, modelId, { onDispose: () => worker.terminate() });
+    const engine = await Promise.race([
+      CreateWebWorkerMLCEngine(worker, modelId, {
+        initProgressCallback: (report) => onProgress({ progress: report.progress, text: report.text }),
+      }),
+      failure,
+    ]);
+    return new WebLLMModel(failingWithWorker(engine, failure), modelId, { onDispose: () => worker.terminate() });
   } catch (error) {
     worker.terminate();
     throw error;
   }
+}
+
+/** The engine, but every call that waits on its worker ends with the worker's error once the worker fails. */
+function failingWithWorker(engine: WebWorkerMLCEngine, failure: Promise<never>): WebLLMEngineLike {
+  return {
+    chat: {
+      completions: {
+        create: async (request) => {
+          // WebLLMModel always streams, so the answer is a stream of chunks.
+          const chunks: unknown = await Promise.race([engine.chat.completions.create(request), failure]);
+          return untilFailed(chunks as AsyncIterable<unknown>, failure);
+        },
+      },
+    },
+    interruptGenerate: () => engine.interruptGenerate(),
+    unload: () => Promise.race([engine.unload(), failure]),
+  };
 }
 
 export interface WebLLMModelInfo {

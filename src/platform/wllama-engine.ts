@@ -2,7 +2,9 @@
 import { CacheManager, LoggerWithoutDebug, ModelManager, Wllama, type LoadModelParams } from '@wllama/wllama/esm/index.js';
 // One wasm build serves single-thread, multi-thread and WebGPU since wllama 3.1; Vite emits it as a local asset.
 import wllamaWasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
-import { WllamaModel, type WllamaModelOptions } from '../core/model/wllama.js';
+import { type WllamaEngineLike, WllamaModel, type WllamaModelOptions } from '../core/model/wllama.js';
+import { rejectWhenFailed } from './watch-worker.js';
+import { watchWllamaWorker } from './wllama-worker-watch.js';
 import { localFileNameOf, localFileUrl } from './wllama-cache-key.js';
 
 /**
@@ -39,7 +41,11 @@ export async function createWllamaModel(
   onProgress: (progress: WllamaLoadProgress) => void = () => {},
   options: WllamaLoadOptions = {},
 ): Promise<WllamaModel> {
-  const wllama = new Wllama({ default: wllamaWasmUrl }, { suppressNativeLog: true, logger: LoggerWithoutDebug, allowOffline: true });
+  const worker = watchWllamaWorker(LoggerWithoutDebug);
+  const failure = rejectWhenFailed(worker.failed, 'wllama');
+  const wllama = new Wllama({ default: wllamaWasmUrl }, { suppressNativeLog: true, logger: worker.logger, allowOffline: true });
+  // A worker that died is of no more use; ending it frees its memory.
+  failure.catch(() => wllama.exit().catch(() => undefined));
   // Browsers without JSPI or wasm memory64 (Safari) would otherwise fetch a "compat" build from a CDN; the
   // local build is used everywhere instead, and such browsers fail to load rather than reach out.
   wllama.setCompat(null);
@@ -53,7 +59,7 @@ export async function createWllamaModel(
   try {
     if ('url' in source) {
       onProgress({ progress: 0, text: `Fetching ${name}` });
-      await wllama.loadModelFromUrl(source.url, {
+      const loading = wllama.loadModelFromUrl(source.url, {
         ...params,
         useCache: true,
         // A cached model reports one callback with loaded === total.
@@ -63,17 +69,22 @@ export async function createWllamaModel(
           onProgress({ progress: fraction * 0.9, text });
         },
       });
+      await Promise.race([loading, failure]);
     } else {
       if (source.files.length === 0) throw new Error('no model file given');
       onProgress({ progress: 0.5, text: `Loading ${name} into memory` });
-      await wllama.loadModel(source.files, params);
+      await Promise.race([wllama.loadModel(source.files, params), failure]);
     }
   } catch (error) {
     await wllama.exit().catch(() => {});
     throw error;
   }
   onProgress({ progress: 1, text: `${name} ready (${wllama.getNumThreads()} thread${wllama.getNumThreads() === 1 ? '' : 's'})` });
-  return new WllamaModel(wllama, name, options);
+  const engine: WllamaEngineLike = {
+    createChatCompletion: (request) => Promise.race([wllama.createChatCompletion(request), failure]),
+    exit: () => wllama.exit(),
+  };
+  return new WllamaModel(engine, name, options);
 }
 
 /** Threads need SharedArrayBuffer, which browsers give only to cross-origin isolated pages (COOP/COEP). */

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import type { SuiteCheckReport } from '../core/tasks/check-suite.js';
 import type { Task } from '../core/tasks/types.js';
 import { Panel } from './Panel.js';
 import { SuiteCheck } from './SuiteCheck.js';
@@ -10,10 +11,12 @@ interface Props {
   onChange(selected: Set<string>): void;
   /** Where the user switches suites. */
   suiteControls?: ReactNode;
+  /** Tasks of the loaded suite that could not be loaded here, with why; the suite check counts them as unsupported. */
+  unsupportedAtLoad?: SuiteCheckReport['unsupported'];
 }
 
 /** Step 3: which tasks to run. Each has a hidden verifier that decides pass or fail after the agent ends. */
-export function TaskPicker({ suiteName, tasks, selected, onChange, suiteControls }: Props) {
+export function TaskPicker({ suiteName, tasks, selected, onChange, suiteControls, unsupportedAtLoad }: Props) {
   const toggle = (id: string, on: boolean) => {
     const next = new Set(selected);
     if (on) next.add(id);
@@ -50,7 +53,7 @@ export function TaskPicker({ suiteName, tasks, selected, onChange, suiteControls
               <span className="chip">{task.category}</span>
               <span className={`chip difficulty-${task.difficulty}`}>{task.difficulty}</span>
               {task.requires?.map((capability) => (
-                <span key={capability} className="chip" title="the sandbox must offer this; the in-browser one lacks yq and tar">
+                <span key={capability} className="chip" title="the sandbox must offer this; the in-browser one lacks yq, tar and xan">
                   needs {capability}
                 </span>
               ))}
@@ -62,7 +65,7 @@ export function TaskPicker({ suiteName, tasks, selected, onChange, suiteControls
           </li>
         ))}
       </ul>
-      <SuiteCheck tasks={tasks} />
+      <SuiteCheck key={suiteName} tasks={tasks} unsupportedAtLoad={unsupportedAtLoad} />
     </Panel>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { MIN_EVOLUTION_TASKS } from '../core/evolve/config.js';
 import { newProfileId, suggestProfileName, uniqueProfileName, type ModelProfile } from '../core/model/profile.js';
 import { builtinSuite } from '../core/tasks/builtin/index.js';
+import type { SuiteCheckReport } from '../core/tasks/check-suite.js';
 import type { TaskSuite } from '../core/tasks/types.js';
 import { SuiteLoader } from './SuiteLoader.js';
 import type { HarnessVersionRecord } from '../store/db.js';
@@ -28,11 +29,15 @@ const PAGES: Array<{ page: Page; label: string }> = [
   { page: 'models', label: 'Models' },
 ];
 
+const LOADED_SUITE_SETTING = 'loadedSuite';
+/** The loaded suite's tasks that could not be loaded, with why: the suite check counts them as unsupported. */
+const LOADED_SUITE_UNSUPPORTED_SETTING = 'loadedSuiteUnsupported';
+type UnsupportedTask = SuiteCheckReport['unsupported'][number];
+
 /**
  * The whole flow on one page: model → harness → tasks → run → runs and traces; the Evolve and Models tabs share its
  * state (profiles, the loaded model, the sandbox choice).
  */
-const LOADED_SUITE_SETTING = 'loadedSuite';
 
 export function Workbench({ boot }: { boot: StudioBoot }) {
   const { db } = boot;
@@ -47,14 +52,21 @@ export function Workbench({ boot }: { boot: StudioBoot }) {
   const [page, setPage] = useState<Page>('run');
 
   const [suite, setSuite] = useState<TaskSuite>(builtinSuite);
+  const [unsupportedAtLoad, setUnsupportedAtLoad] = useState<UnsupportedTask[]>([]);
   // A suite loaded from a folder or zip is kept in settings, so it is still there after a reload.
   useEffect(() => {
-    void getSetting<TaskSuite | undefined>(db, LOADED_SUITE_SETTING, undefined).then((saved) => saved?.tasks?.length && setSuite(saved));
+    void getSetting<TaskSuite | undefined>(db, LOADED_SUITE_SETTING, undefined).then((saved) => {
+      if (!saved?.tasks?.length) return;
+      setSuite(saved);
+      void getSetting<UnsupportedTask[]>(db, LOADED_SUITE_UNSUPPORTED_SETTING, []).then(setUnsupportedAtLoad);
+    });
   }, [db]);
-  const chooseSuite = (next: TaskSuite | undefined) => {
+  const chooseSuite = (next: TaskSuite | undefined, unsupported: UnsupportedTask[] = []) => {
     setSuite(next ?? builtinSuite);
+    setUnsupportedAtLoad(unsupported);
     setSelectedTaskIds(new Set());
     void setSetting(db, LOADED_SUITE_SETTING, next);
+    void setSetting(db, LOADED_SUITE_UNSUPPORTED_SETTING, unsupported);
   };
   const tasks = suite.tasks;
   const taskTitles = useMemo(() => new Map(tasks.map((task) => [task.id, task.title])), [tasks]);
@@ -139,10 +151,11 @@ export function Workbench({ boot }: { boot: StudioBoot }) {
           tasks={tasks}
           selected={selectedTaskIds}
           onChange={setSelectedTaskIds}
+          unsupportedAtLoad={unsupportedAtLoad}
           suiteControls={
             <details className="suite-controls" data-testid="suite-controls">
               <summary>Load another suite (Harbor / Terminal-Bench folder or zip)</summary>
-              <SuiteLoader onLoaded={(loaded) => chooseSuite(loaded)} />
+              <SuiteLoader onLoaded={(loaded, details) => chooseSuite(loaded, details.unsupported)} />
               {suite !== builtinSuite && (
                 <button type="button" className="small" onClick={() => chooseSuite(undefined)} data-testid="suite-builtin">
                   Back to the built-in suite

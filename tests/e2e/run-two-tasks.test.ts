@@ -4,14 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinSuite } from '../../src/core/tasks/builtin/index.js';
 import type { Task } from '../../src/core/tasks/types.js';
 import { type ChatRequest, type ScriptedOpenAIServer, type ScriptedReply, startScriptedOpenAIServer } from '../fixtures/scripted-openai-server.js';
-import { forwardConsole, openTrace, RESULTS_DIR, runTasks, saveOpenAIModel, type StudioUnderTest, startStudio, textOf } from './support.js';
+import { forwardConsole, openTrace, RESULTS_DIR, runTasks, SERVE_MODES, saveOpenAIModel, type StudioUnderTest, startStudio, textOf } from './support.js';
 
 /**
- * The whole user flow in a real Chromium against the built app: configure an OpenAI-compatible model
- * (a scripted local server), pick two tasks, run them, read both traces, reload, and find everything still there.
+ * The whole user flow in a real Chromium: configure an OpenAI-compatible model (a scripted local server), pick two
+ * tasks, run them, read both traces, reload, and find everything still there. Once against the built app and once
+ * against the dev server (`npm start`), where the sandbox worker once failed to load and every run hung.
  */
-
-const SCREENSHOT = join(RESULTS_DIR, 'e2e-run-two-tasks.png');
 
 function taskById(id: string): Task {
   const task = builtinSuite.tasks.find((candidate) => candidate.id === id);
@@ -40,20 +39,28 @@ function script(request: ChatRequest, turn: number): ScriptedReply {
   return { text: 'Unknown task.', toolCalls: [{ name: 'finish', args: { summary: 'unknown task' } }] };
 }
 
-let studio: StudioUnderTest | undefined;
 let model: ScriptedOpenAIServer | undefined;
 
 beforeAll(async () => {
   model = await startScriptedOpenAIServer(script);
-  studio = await startStudio();
 });
 
 afterAll(async () => {
-  await studio?.close();
   await model?.close();
 });
 
-describe('run two tasks end to end', () => {
+describe.each(SERVE_MODES)('run two tasks end to end (%s app)', (serve) => {
+  const SCREENSHOT = join(RESULTS_DIR, `e2e-run-two-tasks-${serve}.png`);
+  let studio: StudioUnderTest | undefined;
+
+  beforeAll(async () => {
+    studio = await startStudio({ serve });
+  });
+
+  afterAll(async () => {
+    await studio?.close();
+  });
+
   it('configures a model, runs a passing and a failing task, shows their traces, and keeps them after a reload', async () => {
     const started = Date.now();
     const page = await studio!.context.newPage();
@@ -138,6 +145,6 @@ describe('run two tasks end to end', () => {
     expect(await page.locator('[data-testid="trace-event"][data-type="tool-result"]').count()).toBeGreaterThanOrEqual(2);
 
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    console.log(`e2e flow took ${((Date.now() - started) / 1000).toFixed(1)} s; screenshot: ${SCREENSHOT}`);
-  }, 120_000);
+    console.log(`e2e flow (${serve} app) took ${((Date.now() - started) / 1000).toFixed(1)} s; screenshot: ${SCREENSHOT}`);
+  }, 180_000);
 });

@@ -5,9 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { preview, type PreviewServer } from 'vite';
+import { createServer, preview, type PreviewServer, type ViteDevServer } from 'vite';
 
-/** Shared set-up for the browser tests: the built app under `vite preview`, and a fresh Chromium profile. */
+/**
+ * Shared set-up for the browser tests: the app served as users get it — built (`vite preview` of dist/) or from
+ * source by the dev server (`npm start`) — and a fresh Chromium profile.
+ */
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RESULTS_DIR = join(ROOT, 'test-results');
@@ -22,22 +25,68 @@ export interface StudioUnderTest {
   close(): Promise<void>;
 }
 
+/**
+ * How the app is served. `built`: dist/ under `vite preview`, as in a deployment. `dev`: the sources under Vite's dev
+ * server with the project's own vite.config.ts — what `npm start` runs — where workers and their dependencies are
+ * transformed on request, so a worker can break there while the build works.
+ */
+export type ServeMode = 'built' | 'dev';
+
+/** Both ways users get the app; tests of the main flow run under each. */
+export const SERVE_MODES: readonly ServeMode[] = ['built', 'dev'];
+
 export interface StudioOptions {
   /** More Chromium flags, e.g. `--enable-unsafe-webgpu`. */
   chromiumArgs?: string[];
+  /** Default `built`. */
+  serve?: ServeMode;
 }
 
-/** Serve dist/ with vite preview (so COOP/COEP apply, as in a deployment) and open Chromium with an empty profile. */
-export async function startStudio(options: StudioOptions = {}): Promise<StudioUnderTest> {
+interface Served {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** dist/ under vite preview (so COOP/COEP apply, as in a deployment). */
+async function serveBuilt(): Promise<Served> {
   if (!existsSync(join(DIST, 'index.html'))) {
     throw new Error(`The built app is missing (${DIST}/index.html). Run \`npm run build\` before \`npm run test:e2e\`.`);
   }
+  const app: PreviewServer = await preview({ root: ROOT, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: true, open: false } });
+  return { port: (app.httpServer.address() as AddressInfo).port, close: () => app.close() };
+}
+
+/**
+ * The dev server as `npm start` runs it (the project's vite.config.ts, its COOP/COEP headers included), on a free
+ * port. File watching is off so that an edit elsewhere cannot reload the page under a test.
+ */
+async function serveDev(): Promise<Served> {
+  const app: ViteDevServer = await createServer({
+    root: ROOT,
+    configFile: join(ROOT, 'vite.config.ts'),
+    logLevel: 'warn',
+    clearScreen: false,
+    server: { host: '127.0.0.1', port: 0, strictPort: true, open: false, watch: null },
+  });
+  try {
+    await app.listen();
+    const address = app.httpServer?.address() as AddressInfo | null;
+    if (!address) throw new Error('the dev server did not start listening');
+    return { port: address.port, close: () => app.close() };
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+}
+
+/** Serve the app (built by default, or with the dev server) and open Chromium with an empty profile. */
+export async function startStudio(options: StudioOptions = {}): Promise<StudioUnderTest> {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}. Run \`node scripts/ensure-chromium.mjs\` (or: sudo apt-get install -y chromium).`);
-  let app: PreviewServer | undefined;
+  let app: Served | undefined;
   let userDataDir = '';
   try {
-    app = await preview({ root: ROOT, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: true, open: false } });
-    const { port } = app.httpServer.address() as AddressInfo;
+    app = options.serve === 'dev' ? await serveDev() : await serveBuilt();
+    const { port } = app;
     userDataDir = await mkdtemp(join(tmpdir(), 'studio-e2e-'));
     const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])], viewport: { width: 1360, height: 900 } });
     const server = app;

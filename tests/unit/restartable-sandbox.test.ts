@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { RestartableSandbox, type SandboxWorkerHandle } from '../../src/core/sandbox/restartable-sandbox.js';
+import { createDefaultHarness } from '../../src/core/harness/index.js';
+import { ScriptedModel } from '../../src/core/model/scripted.js';
+import { RestartableSandbox, type SandboxWorkerApi, type SandboxWorkerHandle } from '../../src/core/sandbox/restartable-sandbox.js';
 import { createSandboxWorkerApi } from '../../src/core/sandbox/sandbox-worker-api.js';
+import { isSandboxUnavailable, SandboxUnavailableError } from '../../src/core/sandbox/types.js';
+import { runTask } from '../../src/core/tasks/run-task.js';
+import type { Task } from '../../src/core/tasks/types.js';
 
 /**
  * A worker stand-in around a real just-bash sandbox in which the command `spin` never returns,
@@ -19,10 +24,32 @@ function spawnSpinningWorker(log: string[]): () => SandboxWorkerHandle {
   };
 }
 
+/** Every call waits for ever, as calls to a worker that could not load its code do. */
+const silentApi: SandboxWorkerApi = new Proxy({} as SandboxWorkerApi, { get: () => () => new Promise(() => {}) });
+
+const LOAD_ERROR = "SyntaxError: The requested module '/node_modules/sprintf-js/src/sprintf.js' does not provide an export named 'sprintf'";
+
+/** A worker whose code fails to load: it reports the error (as watchWorker does in the page) and never answers. */
+function spawnBrokenWorker(log: string[], report: 'at once' | 'never' = 'at once'): () => SandboxWorkerHandle {
+  return () => {
+    log.push('spawn');
+    return { api: silentApi, terminate: () => log.push('terminate'), failed: report === 'at once' ? Promise.resolve(LOAD_ERROR) : new Promise(() => {}) };
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
 describe('the worker-hosted sandbox', () => {
   it('kills a worker whose command outlives its timeout and restores the files into a fresh one', async () => {
     const log: string[] = [];
-    const sandbox = new RestartableSandbox(spawnSpinningWorker(log), 'test', 50);
+    const sandbox = new RestartableSandbox(spawnSpinningWorker(log), { kind: 'test', killGraceMs: 50 });
     await sandbox.writeFile('/work/keep.txt', 'precious\n');
     await sandbox.exec('mkdir -p /work/dir && echo nested > /work/dir/n.txt');
     const stuck = await sandbox.exec('spin', { timeoutMs: 100 });
@@ -37,7 +64,7 @@ describe('the worker-hosted sandbox', () => {
 
   it('restores a task’s own files anywhere, a tool it put on PATH and its /app included, but not the shell’s built-ins', async () => {
     const log: string[] = [];
-    const sandbox = new RestartableSandbox(spawnSpinningWorker(log), 'test', 50);
+    const sandbox = new RestartableSandbox(spawnSpinningWorker(log), { kind: 'test', killGraceMs: 50 });
     // What an imported Harbor task's Dockerfile leaves: a tool copied onto PATH, its files in its WORKDIR.
     await sandbox.writeFile('/usr/bin/greet', '#!/bin/bash\necho "greetings from $(pwd)"\n');
     await sandbox.writeFile('/app/data.csv', 'a,1\n');
@@ -49,7 +76,7 @@ describe('the worker-hosted sandbox', () => {
 
   it('an abort kills the running command the same way', async () => {
     const log: string[] = [];
-    const sandbox = new RestartableSandbox(spawnSpinningWorker(log), 'test', 50);
+    const sandbox = new RestartableSandbox(spawnSpinningWorker(log), { kind: 'test', killGraceMs: 50 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     const result = await sandbox.exec('spin', { timeoutMs: 60_000, signal: controller.signal });
@@ -60,9 +87,174 @@ describe('the worker-hosted sandbox', () => {
 
   it('ordinary commands never restart the worker', async () => {
     const log: string[] = [];
-    const sandbox = new RestartableSandbox(spawnSpinningWorker(log), 'test', 50);
+    const sandbox = new RestartableSandbox(spawnSpinningWorker(log), { kind: 'test', killGraceMs: 50 });
     expect((await sandbox.exec('echo hi')).stdout).toBe('hi\n');
     expect((await sandbox.exec('false')).exitCode).toBe(1);
     expect(sandbox.restarts).toBe(0);
+  });
+
+  it('a missing file is still an ordinary error, not a dead sandbox', async () => {
+    const sandbox = new RestartableSandbox(spawnSpinningWorker([]), { kind: 'test' });
+    const error = await rejection(sandbox.readFile('/work/nope.txt'));
+    expect(isSandboxUnavailable(error)).toBe(false);
+    expect((await sandbox.exec('echo still here')).stdout).toBe('still here\n');
+  });
+});
+
+describe('a sandbox worker that fails to load, dies or never answers', () => {
+  it('a worker that cannot load its code: the first command fails with its own error text, and the worker is not restarted', async () => {
+    const log: string[] = [];
+    const sandbox = new RestartableSandbox(spawnBrokenWorker(log), { kind: 'test', answerDeadlineMs: 60_000 });
+    const error = await rejection(sandbox.exec('echo hi', { timeoutMs: 60_000 }));
+    expect(error).toBeInstanceOf(SandboxUnavailableError);
+    expect(error.message).toBe(`the sandbox worker failed: ${LOAD_ERROR}`);
+    // Every later call fails the same way without waiting, and nothing respawns a worker that would fail again.
+    expect((await rejection(sandbox.writeFile('/work/a.txt', 'x'))).message).toBe(error.message);
+    expect(log).toEqual(['spawn', 'terminate']);
+  });
+
+  it('a worker that never answers and never says why: file calls and commands give up after the answer deadline', async () => {
+    const log: string[] = [];
+    const sandbox = new RestartableSandbox(spawnBrokenWorker(log, 'never'), { kind: 'test', answerDeadlineMs: 40, startupDeadlineMs: 80 });
+    const writing = await rejection(sandbox.writeFile('/work/a.txt', 'x'));
+    expect(isSandboxUnavailable(writing)).toBe(true);
+    expect(writing.message).toMatch(/^the sandbox worker did not answer within 0s \(writing \/work\/a\.txt\)$/);
+    expect(log).toEqual(['spawn', 'terminate']);
+
+    const fresh = new RestartableSandbox(spawnBrokenWorker([], 'never'), { kind: 'test', answerDeadlineMs: 40, startupDeadlineMs: 80 });
+    const running = await rejection(fresh.exec('echo hi', { timeoutMs: 60_000 }));
+    expect(running.message).toMatch(/did not answer .*taking a snapshot/);
+  });
+
+  it('a worker that dies in the middle of a command: the command fails with the death, not as a timeout', async () => {
+    let die: (text: string) => void = () => {};
+    const api = createSandboxWorkerApi();
+    const sandbox = new RestartableSandbox(
+      () => ({
+        api: { ...api, exec: () => new Promise(() => {}) },
+        terminate: () => undefined,
+        failed: new Promise<string>((resolve) => {
+          die = resolve;
+        }),
+      }),
+      { kind: 'test' },
+    );
+    const running = sandbox.exec('echo hi', { timeoutMs: 60_000 });
+    setTimeout(() => die('RangeError: Maximum call stack size exceeded'), 20);
+    const error = await rejection(running);
+    expect(error.message).toBe('the sandbox worker failed: RangeError: Maximum call stack size exceeded');
+    expect(sandbox.restarts).toBe(0);
+  });
+
+  it('Stop while the worker is silent returns at once', async () => {
+    const sandbox = new RestartableSandbox(spawnBrokenWorker([], 'never'), { kind: 'test', answerDeadlineMs: 60_000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    const result = await sandbox.exec('echo hi', { timeoutMs: 60_000, signal: controller.signal });
+    expect(result.exitCode).toBe(124);
+    expect(result.stderr).toMatch(/aborted/);
+  });
+
+  it('a replacement worker that cannot load after a runaway command makes the sandbox unavailable', async () => {
+    let spawned = 0;
+    const api = createSandboxWorkerApi();
+    const sandbox = new RestartableSandbox(
+      () => {
+        spawned += 1;
+        if (spawned === 1) return { api: { ...api, exec: () => new Promise(() => {}) }, terminate: () => undefined };
+        return { api: silentApi, terminate: () => undefined, failed: Promise.resolve(LOAD_ERROR) };
+      },
+      { kind: 'test', killGraceMs: 20 },
+    );
+    const error = await rejection(sandbox.exec('spin', { timeoutMs: 30 }));
+    expect(error.message).toBe(`the sandbox worker failed: ${LOAD_ERROR}`);
+  });
+
+  it('a run in a sandbox whose worker cannot load ends as infra_error with the worker\'s error text, and the model is never asked twice', async () => {
+    const task: Task = {
+      id: 'echo',
+      title: 'Echo',
+      instruction: 'Write hi to /work/out.txt',
+      initialFiles: {},
+      verifier: { script: 'grep -q hi /work/out.txt' },
+      agentTimeoutSec: 600,
+      verifierTimeoutSec: 10,
+      category: 'files',
+      difficulty: 'easy',
+      tags: [],
+    };
+    const model = new ScriptedModel([{ toolCalls: [{ name: 'shell', args: { command: 'echo hi > out.txt' } }] }, { toolCalls: [{ name: 'finish', args: {} }] }]);
+    const result = await runTask({
+      task,
+      harness: createDefaultHarness(),
+      harnessHash: 'h',
+      model,
+      createSandbox: async () => new RestartableSandbox(spawnBrokenWorker([]), { kind: 'test' }),
+    });
+    expect(result.outcome).toBe('infra_error');
+    expect(result.reason).toContain(LOAD_ERROR);
+    expect(model.calls).toHaveLength(1);
+  });
+
+  it('a task with initial files never reaches the model when the worker cannot load', async () => {
+    const task: Task = {
+      id: 'count',
+      title: 'Count',
+      instruction: 'Count the lines of data.txt',
+      initialFiles: { 'data.txt': 'a\nb\n' },
+      verifier: { script: 'true' },
+      agentTimeoutSec: 600,
+      verifierTimeoutSec: 10,
+      category: 'files',
+      difficulty: 'easy',
+      tags: [],
+    };
+    const model = new ScriptedModel([{ toolCalls: [{ name: 'finish', args: {} }] }]);
+    const result = await runTask({ task, harness: createDefaultHarness(), harnessHash: 'h', model, createSandbox: async () => new RestartableSandbox(spawnBrokenWorker([]), { kind: 'test' }) });
+    expect(result).toMatchObject({ outcome: 'infra_error', steps: 0 });
+    expect(result.reason).toBe(`could not prepare the task: the sandbox worker failed: ${LOAD_ERROR}`);
+    expect(model.calls).toHaveLength(0);
+  });
+
+  it('Stop while a silent worker is being given the task\'s files ends the run at once, before the model is asked', async () => {
+    const task: Task = {
+      id: 'count',
+      title: 'Count',
+      instruction: 'Count the lines of data.txt',
+      initialFiles: { 'data.txt': 'a\nb\n' },
+      verifier: { script: 'true' },
+      agentTimeoutSec: 600,
+      verifierTimeoutSec: 10,
+      category: 'files',
+      difficulty: 'easy',
+      tags: [],
+    };
+    const model = new ScriptedModel([{ toolCalls: [{ name: 'finish', args: {} }] }]);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 30);
+    // The sandbox would wait 10 minutes for an answer; the test times out long before, unless Stop ends the run.
+    const result = await runTask({
+      task,
+      harness: createDefaultHarness(),
+      harnessHash: 'h',
+      model,
+      signal: controller.signal,
+      createSandbox: async () => new RestartableSandbox(spawnBrokenWorker([], 'never'), { kind: 'test', answerDeadlineMs: 600_000 }),
+    });
+    expect(result).toMatchObject({ outcome: 'agent_error', reason: 'stopped by the user', steps: 0 });
+    expect(model.calls).toHaveLength(0);
+  });
+
+  it('a worker that answered once and then goes silent is given the answer deadline, not the start-up one', async () => {
+    const api = createSandboxWorkerApi();
+    let silent = false;
+    const sandbox = new RestartableSandbox(
+      () => ({ api: { ...api, readFile: (path) => (silent ? new Promise(() => {}) : api.readFile(path)) }, terminate: () => undefined }),
+      { kind: 'test', answerDeadlineMs: 50, startupDeadlineMs: 600_000 },
+    );
+    await sandbox.writeFile('/work/a.txt', 'a');
+    silent = true;
+    const error = await rejection(sandbox.readFile('/work/a.txt'));
+    expect(error.message).toBe('the sandbox worker did not answer within 0s (reading /work/a.txt)');
   });
 });

@@ -33,8 +33,8 @@ const nodeTask: Task = {
 const finish = { toolCalls: [{ name: 'finish', args: {} }] };
 
 describe('what a sandbox offers', () => {
-  it('just-bash in Node has yq and tar; its browser build, hosted in a worker, lacks them', () => {
-    expect(new JustBashSandbox().capabilities).toEqual(['bash', 'coreutils', 'yq', 'tar']);
+  it('just-bash in Node has yq, tar and xan; its browser build, hosted in a worker, lacks them', () => {
+    expect(new JustBashSandbox().capabilities).toEqual(['bash', 'coreutils', 'yq', 'tar', 'xan']);
     expect(BROWSER_JUST_BASH_CAPABILITIES).toEqual(['bash', 'coreutils']);
     const worker = new RestartableSandbox(() => ({ api: createSandboxWorkerApi(), terminate: () => undefined }));
     expect(worker.capabilities).toEqual(JUST_BASH_CAPABILITIES);
@@ -53,7 +53,7 @@ describe('what a sandbox offers', () => {
   it('a sandbox that declares nothing is not refused', () => {
     expect(unmetRequirements(['python'], { kind: 'mystery' })).toBeUndefined();
     expect(unmetRequirements(['python'], { kind: 'just-bash', capabilities: JUST_BASH_CAPABILITIES })).toBe(
-      'task needs python; the just-bash sandbox offers bash, coreutils, yq, tar',
+      'task needs python; the just-bash sandbox offers bash, coreutils, yq, tar, xan',
     );
   });
 });
@@ -74,7 +74,7 @@ describe('choosing a sandbox for a task', () => {
     const choice = chooseSandbox(['node', 'npm'], [justBash, offline]);
     expect(choice).toEqual({
       error:
-        'task needs node, npm; the just-bash sandbox offers bash, coreutils, yq, tar; the webcontainer sandbox, which has them, is unavailable: ' +
+        'task needs node, npm; the just-bash sandbox offers bash, coreutils, yq, tar, xan; the webcontainer sandbox, which has them, is unavailable: ' +
         'WebContainers load their runtime from StackBlitz and this browser is offline',
     });
   });
@@ -82,7 +82,7 @@ describe('choosing a sandbox for a task', () => {
   it('says so when no sandbox has everything', () => {
     const choice = chooseSandbox(['bash', 'node', 'python'], [justBash, webContainer]);
     expect('error' in choice && choice.error).toBe(
-      'task needs python; no sandbox offers all of bash, node, python (just-bash: bash, coreutils, yq, tar; webcontainer: node, npm)',
+      'task needs python; no sandbox offers all of bash, node, python (just-bash: bash, coreutils, yq, tar, xan; webcontainer: node, npm)',
     );
   });
 
@@ -112,7 +112,7 @@ describe('running a task the sandbox cannot serve', () => {
         return sandbox;
       },
     });
-    expect(result).toMatchObject({ outcome: 'infra_error', reason: 'task needs node, npm; the just-bash sandbox offers bash, coreutils, yq, tar', steps: 0 });
+    expect(result).toMatchObject({ outcome: 'infra_error', reason: 'task needs node, npm; the just-bash sandbox offers bash, coreutils, yq, tar, xan', steps: 0 });
     expect(model.calls).toHaveLength(0);
     expect(disposed).toBe(true);
   });

@@ -13,7 +13,8 @@ export type AgentEndReason =
   | 'aborted'
   | 'model_error'
   | 'format_errors' // too many malformed answers in a row
-  | 'sandbox_error';
+  | 'sandbox_error' // the sandbox itself failed (its worker could not load, died or went silent)
+  | 'model_unavailable'; // the model's in-page runtime failed (its worker could not load or died)
 
 export const TRACE_FORMAT_VERSION = 1;
 

@@ -1,6 +1,6 @@
 import type { HarnessDocument, HookPoint } from '../harness/schema.js';
 import { type ChatMessage, type ChatModel, collectResponse, type ModelResponse, type TokenUsage } from '../model/types.js';
-import { SANDBOX_WORKDIR, type Sandbox } from '../sandbox/types.js';
+import { isSandboxUnavailable, SANDBOX_WORKDIR, type Sandbox } from '../sandbox/types.js';
 import { type Action, JSON_ACTION_SCHEMA, parseActions } from './action-parser.js';
 import { type AgentEndReason, type AgentEvent, type AgentEventInput, type RunEndEvent, TRACE_FORMAT_VERSION } from './events.js';
 import { buildPolicies, type Intervention, type LoopState, type Policy } from './policies/index.js';
@@ -150,6 +150,7 @@ async function* agentSteps(options: RunAgentOptions): AsyncGenerator<AgentEvent,
       if (!response.ok) {
         if (signal.aborted) return end(...stoppedReason());
         if (!response.error.retryable) yield stamp({ type: 'model-error', step: state.step, error: response.error });
+        if (response.error.kind === 'engine_failed') return end('model_unavailable', response.error.message);
         return end('model_error', `model error (${response.error.kind}): ${response.error.message}`);
       }
       yield stamp({ type: 'model-response', step: state.step, text: response.text, toolCalls: response.toolCalls, usage: response.usage, durationMs: now() - requestStarted });
@@ -247,6 +248,11 @@ async function* agentSteps(options: RunAgentOptions): AsyncGenerator<AgentEvent,
         if (signal.aborted) return end(...stoppedReason());
       }
     }
+  } catch (error) {
+    // A sandbox that is gone (its worker could not load or died) fails hooks and file tools alike; the run ends with
+    // its text instead of a crash. Anything else is a bug and is thrown.
+    if (isSandboxUnavailable(error)) return end('sandbox_error', error.message);
+    throw error;
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onUserAbort);

@@ -46,7 +46,11 @@ export interface TokenUsage {
   outputTokens: number;
 }
 
-export type ModelErrorKind = 'rate_limit' | 'auth' | 'network' | 'bad_response' | 'context_overflow' | 'aborted';
+/**
+ * `engine_failed`: an in-page model runtime (WebLLM, wllama) lost its worker — it could not load or died. Not an
+ * answer of the model's: a run that meets it ends as an infrastructure error.
+ */
+export type ModelErrorKind = 'rate_limit' | 'auth' | 'network' | 'bad_response' | 'context_overflow' | 'aborted' | 'engine_failed';
 
 export interface ModelError {
   kind: ModelErrorKind;

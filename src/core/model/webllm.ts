@@ -1,5 +1,6 @@
 import { ChatCompletionAccumulator, describeCalls, toolResultText } from './openai-compatible.js';
 import { abortedError } from './http.js';
+import { isWorkerFailedError } from '../worker-failure.js';
 import type { ActionProtocol, ChatMessage, ChatModel, ModelError, ModelRequest, ModelStreamPart } from './types.js';
 
 /**
@@ -183,6 +184,7 @@ const contextOverflowPattern = /context[ _-]?(window|length|size)|window[ _-]?si
 function engineError(error: unknown, signal?: AbortSignal): ModelError {
   if (signal?.aborted || (error instanceof Error && error.name === 'AbortError')) return abortedError();
   const message = error instanceof Error ? error.message : String(error);
+  if (isWorkerFailedError(error)) return { kind: 'engine_failed', message, retryable: false };
   if (contextOverflowPattern.test(message)) return { kind: 'context_overflow', message, retryable: false };
   return { kind: 'bad_response', message: `WebLLM engine failed: ${message}`, retryable: false };
 }

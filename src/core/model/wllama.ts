@@ -1,5 +1,6 @@
 import { ChatCompletionAccumulator } from './openai-compatible.js';
 import { abortedError, isRecord } from './http.js';
+import { isWorkerFailedError } from '../worker-failure.js';
 import type { ActionProtocol, ChatModel, ModelError, ModelRequest, ModelStreamPart } from './types.js';
 import { toWebLLMMessages } from './webllm.js';
 
@@ -172,6 +173,7 @@ const contextOverflowPattern = /context[ _-]?(size|window|length)|exceed.*contex
 function engineError(error: unknown, signal?: AbortSignal): ModelError {
   if (signal?.aborted || (error instanceof Error && error.name === 'AbortError')) return abortedError();
   const message = error instanceof Error ? error.message : String(error);
+  if (isWorkerFailedError(error)) return { kind: 'engine_failed', message, retryable: false };
   const type = isRecord(error) && typeof error.type === 'string' ? error.type : undefined;
   if (type === 'kv_cache_full' || contextOverflowPattern.test(message)) return { kind: 'context_overflow', message, retryable: false };
   const prefix = type && type !== 'unknown_error' ? `wllama ${type}` : 'wllama engine failed';

@@ -1,9 +1,9 @@
 import type { SandboxCapability } from './types.js';
 
 /** just-bash in Node: a bash interpreter with ~80 commands (awk, sed, grep, jq, yq, find, tar, …); no Node.js, no npm. */
-export const JUST_BASH_CAPABILITIES: readonly SandboxCapability[] = ['bash', 'coreutils', 'yq', 'tar'];
+export const JUST_BASH_CAPABILITIES: readonly SandboxCapability[] = ['bash', 'coreutils', 'yq', 'tar', 'xan'];
 
-/** just-bash's browser build: the same interpreter without `yq` and `tar` ("not available in browser environments"). */
+/** just-bash's browser build: the same interpreter without `yq`, `tar` and `xan` ("not available in browser environments"). */
 export const BROWSER_JUST_BASH_CAPABILITIES: readonly SandboxCapability[] = ['bash', 'coreutils'];
 
 /**

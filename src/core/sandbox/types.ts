@@ -10,10 +10,10 @@
  * (grep, sed, awk, wc, sort, find, …); `node`/`npm`/`python`: those runtimes. See `capabilities.ts`.
  */
 /**
- * What a sandbox can run. `yq` and `tar` are listed on their own because just-bash's browser build leaves them out
- * while its Node build has them.
+ * What a sandbox can run. `yq`, `tar` and `xan` are listed on their own because just-bash's browser build leaves them
+ * out while its Node build has them.
  */
-export type SandboxCapability = 'bash' | 'coreutils' | 'yq' | 'tar' | 'node' | 'npm' | 'python';
+export type SandboxCapability = 'bash' | 'coreutils' | 'yq' | 'tar' | 'xan' | 'node' | 'npm' | 'python';
 
 export interface ExecOptions {
   cwd?: string;
@@ -75,3 +75,17 @@ export type SandboxFactory = (options?: SandboxOptions) => Promise<Sandbox>;
 /** The working directory of a task that names none (every built-in task). */
 export const SANDBOX_WORKDIR = '/work';
 export const TIMEOUT_EXIT_CODE = 124;
+
+/**
+ * The sandbox itself is gone — its worker could not load its code, died, or stopped answering — so nothing more can
+ * run in it. Thrown by every sandbox operation from then on. Not the task's or the agent's doing: a run that meets it
+ * ends as an infrastructure error carrying this message (the worker's own error text).
+ */
+export class SandboxUnavailableError extends Error {
+  readonly kind = 'sandbox_unavailable';
+  override readonly name = 'SandboxUnavailableError';
+}
+
+export function isSandboxUnavailable(error: unknown): error is SandboxUnavailableError {
+  return error instanceof Error && (error as { kind?: unknown }).kind === 'sandbox_unavailable';
+}

@@ -1,4 +1,5 @@
 import { unmetRequirements } from '../sandbox/capabilities.js';
+import { isSandboxUnavailable } from '../sandbox/types.js';
 import type { SandboxFactory } from '../sandbox/types.js';
 import { createOracleModel, oracleHarness } from './oracle-agent.js';
 import { runTask, type TaskRunResult } from './run-task.js';
@@ -13,6 +14,8 @@ export interface TaskCheck {
   reason: string;
   /** The task needs something this sandbox lacks: not a defect of the task, but it cannot be checked here. */
   unsupported?: boolean;
+  /** The sandbox itself failed (its worker could not load or died): the task was not judged; `reason` says why. */
+  sandboxFailed?: boolean;
   durationMs: number;
 }
 
@@ -21,6 +24,8 @@ export interface SuiteCheckReport {
   ok: number;
   defects: Array<{ task: string; reason: string }>;
   unsupported: Array<{ task: string; reason: string }>;
+  /** Set when the check stopped because the sandbox itself failed: its error text. The rest was not checked. */
+  sandboxFailure?: string;
 }
 
 /**
@@ -43,10 +48,12 @@ export async function checkTask(task: Task, createSandbox: SandboxFactory): Prom
       return { ...result(unmet), unsupported: true };
     }
     const untouched = await runAsOracle(task, undefined, async () => first);
+    if (untouched.run.sandboxUnavailable) return { ...result(untouched.run.reason), ok: false, sandboxFailed: true };
     if (untouched.run.outcome === 'pass') return result('the verifier passes on the untouched initial state');
     if (!untouched.run.verifier) return result(untouched.run.reason);
 
     const solved = await runAsOracle(task, task.solution, createSandbox);
+    if (solved.run.sandboxUnavailable) return { ...result(solved.run.reason), ok: false, sandboxFailed: true };
     if (solved.solution && solved.solution.exitCode !== 0) {
       return result(`the reference solution exits with ${solved.solution.exitCode}: ${solved.solution.output.trim().slice(-300)}`);
     }
@@ -55,6 +62,7 @@ export async function checkTask(task: Task, createSandbox: SandboxFactory): Prom
     const verdict = solved.run.verifier;
     return result(`the verifier fails on the reference solution (exit ${verdict.exitCode}): ${(verdict.stdout + verdict.stderr).trim().slice(0, 300)}`);
   } catch (error) {
+    if (isSandboxUnavailable(error)) return { ...result(error.message), ok: false, sandboxFailed: true };
     return result(`check crashed: ${(error as Error).message}`);
   }
 }
@@ -85,6 +93,26 @@ function shownError(output: string): string {
   return stderr >= 0 ? output.slice(stderr + '\nstderr:\n'.length) : output;
 }
 
+/**
+ * The report for the checks done so far: each task is ok, a defect, or unsupported here (with the tasks the loader
+ * already found unsupported listed first). A check the sandbox itself failed is none of these; it is the report's
+ * `sandboxFailure`. The CLI and the page's "Check every task" both count with this.
+ */
+export function summarizeChecks(tasks: number, checks: readonly TaskCheck[], unsupportedAtLoad: SuiteCheckReport['unsupported'] = []): SuiteCheckReport {
+  const judged = checks.filter((check) => !check.sandboxFailed);
+  const defects = judged.filter((check) => !check.ok && !check.unsupported).map(({ task, reason }) => ({ task, reason }));
+  const unsupportedHere = judged.filter((check) => check.unsupported).map(({ task, reason }) => ({ task, reason }));
+  const failure = checks.find((check) => check.sandboxFailed);
+  return {
+    tasks,
+    ok: judged.filter((check) => check.ok).length,
+    defects,
+    unsupported: [...unsupportedAtLoad, ...unsupportedHere],
+    ...(failure ? { sandboxFailure: failure.reason } : {}),
+  };
+}
+
+/** Check tasks one by one; stops at a sandbox that failed (every further check would fail the same way). */
 export async function checkSuite(
   tasks: readonly Task[],
   createSandbox: SandboxFactory,
@@ -95,11 +123,7 @@ export async function checkSuite(
     const check = await checkTask(task, createSandbox);
     checks.push(check);
     options.onTask?.(check);
+    if (check.sandboxFailed) break;
   }
-  const defects = checks.filter((check) => !check.ok && !check.unsupported).map(({ task, reason }) => ({ task, reason }));
-  const unsupportedHere = checks.filter((check) => check.unsupported).map(({ task, reason }) => ({ task, reason }));
-  return {
-    report: { tasks: tasks.length, ok: checks.filter((check) => check.ok).length, defects, unsupported: [...(options.unsupported ?? []), ...unsupportedHere] },
-    checks,
-  };
+  return { report: summarizeChecks(tasks.length, checks, options.unsupported), checks };
 }

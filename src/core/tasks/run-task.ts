@@ -3,7 +3,7 @@ import { runAgentToEnd } from '../agent/loop.js';
 import type { HarnessDocument } from '../harness/schema.js';
 import type { ChatModel, TokenUsage } from '../model/types.js';
 import { unmetRequirements } from '../sandbox/capabilities.js';
-import type { Sandbox, SandboxFactory } from '../sandbox/types.js';
+import { isSandboxUnavailable, type Sandbox, type SandboxFactory } from '../sandbox/types.js';
 import { sandboxOptionsFor } from './task-paths.js';
 import { prepareTaskSandbox, runVerifier } from './task-sandbox.js';
 import type { Task, TaskOutcome, VerifierResult } from './types.js';
@@ -14,6 +14,8 @@ export interface TaskRunResult {
   /** One sentence a person can read: why this outcome. */
   reason: string;
   agentEndReason?: AgentEndReason;
+  /** The sandbox itself failed (its worker could not load, died or went silent): nothing about the task was judged. */
+  sandboxUnavailable?: boolean;
   /** Kept out of the trace on purpose: a proposer must never learn the verifier's output. */
   verifier?: VerifierResult;
   usage: TokenUsage;
@@ -37,7 +39,7 @@ const AGENT_ERROR_REASONS: AgentEndReason[] = ['model_error', 'format_errors'];
 
 /** Decide a task outcome from how the agent ended and what the verifier said. */
 export function decideOutcome(runEnd: RunEndEvent, verifier: VerifierResult | undefined): { outcome: TaskOutcome; reason: string } {
-  if (runEnd.reason === 'sandbox_error') return { outcome: 'infra_error', reason: runEnd.message };
+  if (runEnd.reason === 'sandbox_error' || runEnd.reason === 'model_unavailable') return { outcome: 'infra_error', reason: runEnd.message };
   if (runEnd.reason === 'aborted') return { outcome: 'agent_error', reason: runEnd.message };
   if (!verifier) return { outcome: 'infra_error', reason: 'the verifier did not run' };
   if (verifier.timedOut) return { outcome: 'infra_error', reason: 'the verifier timed out' };
@@ -57,6 +59,10 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
   const started = now();
   const zero: TokenUsage = { inputTokens: 0, outputTokens: 0 };
   const infraError = (reason: string): TaskRunResult => ({ outcome: 'infra_error', reason, usage: zero, steps: 0, durationMs: now() - started });
+  const sandboxFailed = (error: unknown, context: string): TaskRunResult =>
+    isSandboxUnavailable(error) ? { ...infraError(error.message), sandboxUnavailable: true } : infraError(`${context}: ${(error as Error).message}`);
+  // As an abort during the agent's turn ends (see decideOutcome).
+  const stoppedBeforeStart = (): TaskRunResult => ({ outcome: 'agent_error', reason: 'stopped by the user', agentEndReason: 'aborted', usage: zero, steps: 0, durationMs: now() - started });
 
   const problems = validateTask(options.task);
   if (problems.length) return infraError(problems.join('; '));
@@ -65,15 +71,17 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
   try {
     sandbox = await options.createSandbox(sandboxOptionsFor(options.task));
   } catch (error) {
-    return infraError(`could not start the sandbox: ${(error as Error).message}`);
+    return sandboxFailed(error, 'could not start the sandbox');
   }
   try {
     const unmet = unmetRequirements(options.task.requires, sandbox);
     if (unmet) return infraError(unmet);
     try {
-      await prepareTaskSandbox(options.task, sandbox);
+      // Stop must not wait for a sandbox that is slow to answer (a worker still loading, or silent).
+      const prepared = await Promise.race([prepareTaskSandbox(options.task, sandbox).then(() => 'prepared' as const), whenAborted(options.signal)]);
+      if (prepared === 'aborted') return stoppedBeforeStart();
     } catch (error) {
-      return infraError(`could not prepare the task: ${(error as Error).message}`);
+      return sandboxFailed(error, 'could not prepare the task');
     }
     const runEnd = await runAgentToEnd(
       {
@@ -89,16 +97,23 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
       (event) => options.onEvent?.(event),
     );
     let verifier: VerifierResult | undefined;
-    if (runEnd.reason !== 'aborted' && runEnd.reason !== 'sandbox_error') {
+    if (runEnd.reason !== 'aborted' && runEnd.reason !== 'sandbox_error' && runEnd.reason !== 'model_unavailable') {
       try {
         verifier = await runVerifier(options.task, sandbox);
       } catch (error) {
-        return { ...infraError(`the verifier could not run: ${(error as Error).message}`), agentEndReason: runEnd.reason, usage: runEnd.usage, steps: runEnd.steps };
+        return { ...sandboxFailed(error, 'the verifier could not run'), agentEndReason: runEnd.reason, usage: runEnd.usage, steps: runEnd.steps };
       }
     }
     const decision = decideOutcome(runEnd, verifier);
-    return { ...decision, agentEndReason: runEnd.reason, verifier, usage: runEnd.usage, steps: runEnd.steps, durationMs: now() - started };
+    return { ...decision, ...(runEnd.reason === 'sandbox_error' ? { sandboxUnavailable: true } : {}), agentEndReason: runEnd.reason, verifier, usage: runEnd.usage, steps: runEnd.steps, durationMs: now() - started };
   } finally {
     await sandbox.dispose().catch(() => undefined);
   }
+}
+
+/** Resolves when `signal` aborts (at once if it has); never without one. */
+function whenAborted(signal: AbortSignal | undefined): Promise<'aborted'> {
+  if (!signal) return new Promise(() => {});
+  if (signal.aborted) return Promise.resolve('aborted');
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve('aborted'), { once: true }));
 }

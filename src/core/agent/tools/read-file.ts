@@ -1,3 +1,4 @@
+import { isSandboxUnavailable } from '../../sandbox/types.js';
 import type { AgentTool } from './tool.js';
 
 function resolvePath(path: string, cwd: string): string {
@@ -16,6 +17,8 @@ export const readFileTool: AgentTool = {
     try {
       return { ok: true, output: await context.sandbox.readFile(path) };
     } catch (error) {
+      // A sandbox that is gone ends the run; only a problem with this file is the agent's to fix.
+      if (isSandboxUnavailable(error)) throw error;
       return { ok: false, output: `cannot read ${path}: ${(error as Error).message}` };
     }
   },

@@ -1,3 +1,4 @@
+import { isSandboxUnavailable } from '../../sandbox/types.js';
 import { resolvePath } from './read-file.js';
 import type { AgentTool } from './tool.js';
 
@@ -18,6 +19,8 @@ export const writeFileTool: AgentTool = {
       await context.sandbox.writeFile(path, content);
       return { ok: true, output: `wrote ${content.length} characters to ${path}` };
     } catch (error) {
+      // A sandbox that is gone ends the run; only a problem with this file is the agent's to fix.
+      if (isSandboxUnavailable(error)) throw error;
       return { ok: false, output: `cannot write ${path}: ${(error as Error).message}` };
     }
   },

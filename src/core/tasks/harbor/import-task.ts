@@ -95,7 +95,9 @@ export function importHarborTask(folder: TaskFolder): TaskImport {
     requires: ['bash', 'coreutils'],
   };
   if (!task.solution) notes.push('no solution/solve.sh: the task cannot be checked for soundness');
-  return { ok: true, task: withNodeOnlyRequirements(task, notes), notes };
+  notes.push(...browserNotes(task));
+  task.requires = [...(task.requires ?? []), ...commandsTheBrowserLacks(task)];
+  return { ok: true, task, notes };
 }
 
 /**
@@ -172,7 +174,9 @@ export function importTerminalBenchTask(folder: TaskFolder): TaskImport {
     tags: stringList(metadata.tags),
     requires: ['bash', 'coreutils'],
   };
-  return { ok: true, task: withNodeOnlyRequirements(task, notes), notes };
+  notes.push(...browserNotes(task));
+  task.requires = [...(task.requires ?? []), ...commandsTheBrowserLacks(task)];
+  return { ok: true, task, notes };
 }
 
 /**
@@ -228,19 +232,17 @@ function placeOf(replay: DockerReplay): Pick<Task, 'workdir' | 'env'> {
   };
 }
 
-/**
- * Commands only just-bash's Node build has (tar, yq) become requirements, so the page's sandbox reports the task as
- * unsupported there, with the reason, instead of letting an agent fail at it; the CLI runs it. `xan` has no
- * capability of its own and is only noted.
- */
-function withNodeOnlyRequirements(task: Task, notes: string[]): Task {
+/** The commands the task's scripts call that the page's sandbox lacks; each is also a capability the task requires. */
+function commandsTheBrowserLacks(task: Task): Array<(typeof BROWSER_MISSING_COMMANDS)[number]> {
   const scripts = [task.setupScript ?? '', task.verifier.script, task.solution ?? '', ...Object.entries(task.verifier.files ?? {}).filter(([path, content]) => isShellScript(path, content)).map(([, content]) => content)];
   const used = new Set(commandsUsed(scripts.join('\n')));
-  const lacking = BROWSER_MISSING_COMMANDS.filter((name) => used.has(name));
-  if (!lacking.length) return task;
-  notes.push(`uses ${lacking.join(', ')}, which the in-browser sandbox lacks: the task runs in Node (the CLI) but not in the page`);
-  const needed = lacking.filter((name): name is SandboxCapability => name === 'tar' || name === 'yq');
-  return { ...task, requires: [...(task.requires ?? []), ...needed] };
+  return BROWSER_MISSING_COMMANDS.filter((name) => used.has(name));
+}
+
+/** A note when the task's scripts call commands the page's sandbox lacks (it still runs in Node and the CLI). */
+function browserNotes(task: Task): string[] {
+  const lacking = commandsTheBrowserLacks(task);
+  return lacking.length ? [`uses ${lacking.join(', ')}, which the in-browser sandbox lacks: the task runs in Node (the CLI) but not in the page`] : [];
 }
 
 /**

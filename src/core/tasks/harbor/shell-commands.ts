@@ -1,3 +1,5 @@
+import type { SandboxCapability } from '../../sandbox/types.js';
+
 /**
  * Which commands a shell script runs, read from its text, so an imported task that needs something the embedded
  * sandbox lacks (Python, apt-get, a compiler) is reported as unsupported up front instead of failing at run time.
@@ -22,9 +24,10 @@ export const SANDBOX_COMMANDS: readonly string[] = [
 
 /**
  * Sandbox commands that just-bash's browser build leaves out: a task using them runs in Node (the CLI) but not in
- * the page's sandbox worker. The importer notes them rather than refusing the task.
+ * the page's sandbox worker. Each is a sandbox capability of the same name, which the importer adds to the task's
+ * `requires` (so the page calls the task unsupported, with the reason) rather than refusing the task.
  */
-export const BROWSER_MISSING_COMMANDS: readonly string[] = ['tar', 'yq', 'xan'];
+export const BROWSER_MISSING_COMMANDS = ['tar', 'yq', 'xan'] as const satisfies readonly SandboxCapability[];
 
 /** Builtins just-bash implements (checked with `type`); `trap` is absent on purpose: just-bash does not run it. */
 export const SHELL_BUILTINS: readonly string[] = [
