@@ -93,7 +93,7 @@ describe('evolve the harness in the browser', () => {
     const bad = page.locator('[data-testid^="candidate-"]').filter({ hasText: 'save steps' });
     await expect.poll(() => good.textContent()).toContain('merged into the next version');
     await expect.poll(() => bad.textContent()).toContain('rejected by the gate');
-    expect(await bad.textContent()).toContain('falls on heldOut');
+    expect(await bad.textContent()).toContain('held-out task falls');
     await bad.locator('summary').click();
     expect(await bad.getByTestId('flip-matrix').textContent()).toContain('pass→fail');
     expect(await bad.getByTestId('harness-diff').textContent()).toContain(BAD_RULE);

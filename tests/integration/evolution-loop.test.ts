@@ -70,7 +70,7 @@ describe('the Self-Harness loop', () => {
     expect(good?.predictedFlipsHappened?.length).toBeGreaterThan(0);
 
     expect(bad?.status).toBe('rejected');
-    expect(bad?.decision?.reason).toMatch(/falls on heldOut/);
+    expect(bad?.decision?.reason).toMatch(/held-out task falls: /);
     expect(bad?.decision?.flips.find((flip) => flip.taskId === canaryTask)).toMatchObject({ flip: 'pass→fail', split: 'heldOut' });
 
     // Version tree: base → good (adopted), base → bad (abandoned).
