@@ -35,7 +35,18 @@ export type AgentEvent = EventBase &
     | { type: 'tool-result'; step: number; callId: string; tool: string; ok: boolean; output: string; exitCode?: number; durationMs: number; truncated?: boolean }
     | { type: 'policy-intervention'; step: number; policy: PolicyName; action: 'inject' | 'warn' | 'block' | 'truncate' | 'refuse_finish'; message: string }
     | { type: 'hook-result'; step: number; hookId: string; at: HookPoint; processor: string; ok: boolean; message: string }
-    | { type: 'run-end'; reason: AgentEndReason; message: string; steps: number; toolCalls: number; formatErrors: number; usage: TokenUsage; durationMs: number }
+    | {
+        type: 'run-end';
+        reason: AgentEndReason;
+        message: string;
+        steps: number;
+        toolCalls: number;
+        formatErrors: number;
+        usage: TokenUsage;
+        durationMs: number;
+        /** The model error that ended the run, when `reason` is `model_error` (its kind says whether it was the model's fault). */
+        modelError?: ModelError;
+      }
   );
 
 export type AgentEventType = AgentEvent['type'];

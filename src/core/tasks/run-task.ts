@@ -1,7 +1,7 @@
 import type { AgentEndReason, AgentEvent, RunEndEvent } from '../agent/events.js';
 import { runAgentToEnd } from '../agent/loop.js';
 import type { HarnessDocument } from '../harness/schema.js';
-import type { ChatModel, TokenUsage } from '../model/types.js';
+import type { ChatModel, ModelError, TokenUsage } from '../model/types.js';
 import { unmetRequirements } from '../sandbox/capabilities.js';
 import type { Sandbox, SandboxFactory } from '../sandbox/types.js';
 import { prepareTaskSandbox, runVerifier } from './task-sandbox.js';
@@ -12,6 +12,11 @@ export interface TaskRunResult {
   outcome: TaskOutcome;
   /** One sentence a person can read: why this outcome. */
   reason: string;
+  /**
+   * For `infra_error`: whether the model could not be reached (`model`: network, 5xx, 429, timeouts after retries,
+   * auth) or the sandbox / task environment failed (`environment`). Neither says anything about the agent.
+   */
+  infrastructure?: 'model' | 'environment';
   agentEndReason?: AgentEndReason;
   /** Kept out of the trace on purpose: a proposer must never learn the verifier's output. */
   verifier?: VerifierResult;
@@ -34,12 +39,26 @@ export interface RunTaskOptions {
 
 const AGENT_ERROR_REASONS: AgentEndReason[] = ['model_error', 'format_errors'];
 
+/**
+ * A model error that says nothing about the agent: the request could not be served (network, 5xx, 429 and timeouts,
+ * which providers mark retryable and the loop has already retried) or was not allowed (auth). Such a run is not a
+ * task outcome: it is not a fail to count, cache or learn from.
+ */
+export function isInfrastructureModelError(error: ModelError): boolean {
+  if (error.kind === 'aborted') return false;
+  return error.retryable || error.kind === 'auth';
+}
+
 /** Decide a task outcome from how the agent ended and what the verifier said. */
-export function decideOutcome(runEnd: RunEndEvent, verifier: VerifierResult | undefined): { outcome: TaskOutcome; reason: string } {
-  if (runEnd.reason === 'sandbox_error') return { outcome: 'infra_error', reason: runEnd.message };
+export function decideOutcome(runEnd: RunEndEvent, verifier: VerifierResult | undefined): { outcome: TaskOutcome; reason: string; infrastructure?: 'model' | 'environment' } {
+  if (runEnd.reason === 'sandbox_error') return { outcome: 'infra_error', reason: runEnd.message, infrastructure: 'environment' };
+  // Checked before the verifier: a half-done run cut off by an unreachable model must not count even if it happens to pass.
+  if (runEnd.reason === 'model_error' && runEnd.modelError && isInfrastructureModelError(runEnd.modelError)) {
+    return { outcome: 'infra_error', reason: `the model could not be reached: ${runEnd.message}`, infrastructure: 'model' };
+  }
   if (runEnd.reason === 'aborted') return { outcome: 'agent_error', reason: runEnd.message };
-  if (!verifier) return { outcome: 'infra_error', reason: 'the verifier did not run' };
-  if (verifier.timedOut) return { outcome: 'infra_error', reason: 'the verifier timed out' };
+  if (!verifier) return { outcome: 'infra_error', reason: 'the verifier did not run', infrastructure: 'environment' };
+  if (verifier.timedOut) return { outcome: 'infra_error', reason: 'the verifier timed out', infrastructure: 'environment' };
   if (verifier.exitCode === 0) return { outcome: 'pass', reason: `verifier passed (agent ended: ${runEnd.reason})` };
   if (runEnd.reason === 'timeout') return { outcome: 'timeout', reason: runEnd.message };
   if (AGENT_ERROR_REASONS.includes(runEnd.reason)) return { outcome: 'agent_error', reason: runEnd.message };
@@ -54,7 +73,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
   const now = options.now ?? Date.now;
   const started = now();
   const zero: TokenUsage = { inputTokens: 0, outputTokens: 0 };
-  const infraError = (reason: string): TaskRunResult => ({ outcome: 'infra_error', reason, usage: zero, steps: 0, durationMs: now() - started });
+  const infraError = (reason: string): TaskRunResult => ({ outcome: 'infra_error', reason, infrastructure: 'environment', usage: zero, steps: 0, durationMs: now() - started });
 
   const problems = validateTask(options.task);
   if (problems.length) return infraError(problems.join('; '));
@@ -87,7 +106,8 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
       (event) => options.onEvent?.(event),
     );
     let verifier: VerifierResult | undefined;
-    if (runEnd.reason !== 'aborted' && runEnd.reason !== 'sandbox_error') {
+    const unreachable = runEnd.reason === 'model_error' && runEnd.modelError !== undefined && isInfrastructureModelError(runEnd.modelError);
+    if (runEnd.reason !== 'aborted' && runEnd.reason !== 'sandbox_error' && !unreachable) {
       try {
         verifier = await runVerifier(options.task, sandbox);
       } catch (error) {
