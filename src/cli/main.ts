@@ -1,9 +1,10 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEvolution, type EvolutionProgress, runEvolution } from '../core/evolve/evolution-loop.js';
+import { createEvolution, EvolutionRefused, readEvolutionState, runEvolution } from '../core/evolve/evolution-loop.js';
+import { advanceProgress, describeEvolutionEvent, type EvolutionProgress, initialProgress } from '../core/evolve/progress.js';
 import { buildReport, renderReportMarkdown } from '../core/evolve/report.js';
-import { DEFAULT_EVOLUTION_CONFIG, type EvolutionConfig } from '../core/evolve/state.js';
+import { DEFAULT_EVOLUTION_CONFIG, type EvolutionBudget, type EvolutionConfig } from '../core/evolve/state.js';
 import { createDefaultHarness, parseHarness, serializeHarness } from '../core/harness/index.js';
 import { AnthropicModel } from '../core/model/anthropic.js';
 import { OpenAICompatibleModel } from '../core/model/openai-compatible.js';
@@ -32,12 +33,17 @@ const USAGE = `self-harness — Self-Harness Studio on the command line
       [--base-url <url>] [--api-key-env VAR]
       [--harness file.json] [--attempts 2] [--iterations 3] [--max-rollouts N] [--max-tokens N] [--max-minutes N]
       [--candidates 3] [--weaknesses 2] [--acceptance paper|strict|statistical] [--alpha 0.05] [--seed 1]
+      [--tolerance 0] [--full-validation] [--final-test-rollouts N]
       [--action-protocol native_tools|json_action]
       [--proposer-base-url <url>] [--proposer-model <id>] [--proposer-api-key-env VAR]
       Run the Self-Harness loop against any OpenAI-compatible endpoint (the default provider; --base-url is
       required) or Anthropic's Messages API (--provider anthropic; --api-key-env is required, --base-url optional).
       The proposer uses the same provider. State lives in --out; run the same command again to resume after a
-      kill. The app can import the --out directory.
+      kill; budget flags given again raise (or lower) the budgets, and an evolution ended by a budget continues.
+      --tolerance: passes a held-out task may lose (paper and statistical rules; default 0). --full-validation: run
+      every validation rollout instead of stopping once the gate's decision cannot change. --final-test-rollouts:
+      the final test's own budget. Exit code 3: paused because the model could not be reached or the time budget
+      ran out (run the same command again to resume). The app can import the --out directory.
 `;
 
 class UsageError extends Error {}
@@ -148,6 +154,9 @@ async function evolve(argv: string[], out: (line: string) => void, err: (line: s
       'max-rollouts': { type: 'string' },
       'max-tokens': { type: 'string' },
       'max-minutes': { type: 'string' },
+      'final-test-rollouts': { type: 'string' },
+      tolerance: { type: 'string' },
+      'full-validation': { type: 'boolean', default: false },
       candidates: { type: 'string' },
       weaknesses: { type: 'string' },
       acceptance: { type: 'string', default: 'paper' },
@@ -183,10 +192,25 @@ async function evolve(argv: string[], out: (line: string) => void, err: (line: s
   if (tasks.length < 4) throw new UsageError(`the suite has ${tasks.length} usable tasks; an evolution needs at least 4`);
   const store = new DirectoryEvolutionStore(values.out!);
 
-  const existing = await store.loadState();
-  if (existing) {
-    out(`resuming evolution ${existing.id} from ${values.out} (iteration ${existing.iteration}, stage ${existing.stage}, status ${existing.status})`);
-    if (existing.config.agentModelId !== agentModel.id) throw new UsageError(`${values.out} holds an evolution of model ${existing.config.agentModelId}; use another --out for ${agentModel.id}`);
+  const maxMinutes = numberOption(values['max-minutes'], 'max-minutes');
+  const budgetGiven: Partial<EvolutionBudget> = {};
+  const iterations = numberOption(values.iterations, 'iterations');
+  if (iterations !== undefined) budgetGiven.maxIterations = iterations;
+  const maxRollouts = numberOption(values['max-rollouts'], 'max-rollouts');
+  if (maxRollouts !== undefined) budgetGiven.maxRollouts = maxRollouts;
+  const maxTokens = numberOption(values['max-tokens'], 'max-tokens');
+  if (maxTokens !== undefined) budgetGiven.maxTokens = maxTokens;
+  if (maxMinutes !== undefined) budgetGiven.maxWallTimeMs = maxMinutes * 60_000;
+  const finalTestRollouts = numberOption(values['final-test-rollouts'], 'final-test-rollouts');
+  if (finalTestRollouts !== undefined) budgetGiven.maxFinalTestRollouts = finalTestRollouts;
+
+  const existing = await readEvolutionState(store);
+  if (!existing.ok) {
+    err(`self-harness: cannot resume from ${values.out}: ${existing.error}`);
+    return 2;
+  }
+  if (existing.state) {
+    out(`resuming evolution ${existing.state.id} from ${values.out} (iteration ${existing.state.iteration}, stage ${existing.state.stage}, status ${existing.state.status})`);
   } else {
     let baseHarness = createDefaultHarness();
     if (values.harness) {
@@ -194,9 +218,17 @@ async function evolve(argv: string[], out: (line: string) => void, err: (line: s
       if (!parsed.ok) throw new UsageError(`${values.harness} is not a valid harness:\n  ${parsed.errors.join('\n  ')}`);
       baseHarness = parsed.harness;
     }
-    const acceptance = values.acceptance === 'statistical' ? { kind: 'statistical' as const, alpha: numberOption(values.alpha, 'alpha')! } : values.acceptance === 'strict' ? { kind: 'strict' as const } : values.acceptance === 'paper' ? { kind: 'paper' as const } : undefined;
+    const tolerance = values.tolerance === undefined ? undefined : Number(values.tolerance);
+    if (tolerance !== undefined && !(Number.isInteger(tolerance) && tolerance >= 0)) throw new UsageError(`--tolerance must be a whole number of passes (0 or more), got "${values.tolerance}"`);
+    const acceptance =
+      values.acceptance === 'statistical'
+        ? { kind: 'statistical' as const, alpha: numberOption(values.alpha, 'alpha')!, heldOutTolerance: tolerance }
+        : values.acceptance === 'strict'
+          ? { kind: 'strict' as const }
+          : values.acceptance === 'paper'
+            ? { kind: 'paper' as const, heldOutTolerance: tolerance }
+            : undefined;
     if (!acceptance) throw new UsageError('--acceptance must be paper, strict or statistical');
-    const maxMinutes = numberOption(values['max-minutes'], 'max-minutes');
     const config: EvolutionConfig = {
       ...DEFAULT_EVOLUTION_CONFIG,
       suiteId: loaded.suite.id,
@@ -208,15 +240,11 @@ async function evolve(argv: string[], out: (line: string) => void, err: (line: s
       candidatesPerWeakness: numberOption(values.candidates, 'candidates') ?? DEFAULT_EVOLUTION_CONFIG.candidatesPerWeakness,
       topWeaknesses: numberOption(values.weaknesses, 'weaknesses') ?? DEFAULT_EVOLUTION_CONFIG.topWeaknesses,
       acceptance,
-      budget: {
-        maxIterations: numberOption(values.iterations, 'iterations') ?? DEFAULT_EVOLUTION_CONFIG.budget.maxIterations,
-        maxRollouts: numberOption(values['max-rollouts'], 'max-rollouts'),
-        maxTokens: numberOption(values['max-tokens'], 'max-tokens'),
-        maxWallTimeMs: maxMinutes === undefined ? undefined : maxMinutes * 60_000,
-      },
+      adaptiveValidation: !values['full-validation'],
+      budget: { ...DEFAULT_EVOLUTION_CONFIG.budget, ...budgetGiven },
     };
     const id = `evo-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
-    await createEvolution(store, { id, config, baseHarness, tasks });
+    await createEvolution(store, { id, config, baseHarness, tasks, agentModel, proposerModel });
     out(`started evolution ${id} in ${values.out}: ${tasks.length} tasks, model ${agentModel.id}`);
   }
 
@@ -227,22 +255,36 @@ async function evolve(argv: string[], out: (line: string) => void, err: (line: s
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let lastLine = '';
-  const state = await runEvolution({
-    store,
-    tasks,
-    agentModel,
-    proposerModel,
-    createSandbox: async () => new JustBashSandbox(),
-    signal: controller.signal,
-    onProgress: (progress: EvolutionProgress) => {
-      const line = `[iter ${progress.iteration} ${progress.stage}] ${progress.rolloutsDone}/${progress.rolloutsPlanned} rollouts, ${progress.tokens} tokens, ${Math.round(progress.elapsedMs / 1000)}s${progress.remainingMs !== undefined ? `, ~${Math.round(progress.remainingMs / 1000)}s left` : ''} — ${progress.message}`;
-      if (line !== lastLine) out(line);
-      lastLine = line;
-    },
-  });
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  let state;
+  let progress: EvolutionProgress | undefined;
+  try {
+    state = await runEvolution({
+      store,
+      tasks,
+      agentModel,
+      proposerModel,
+      createSandbox: async () => new JustBashSandbox(),
+      signal: controller.signal,
+      budget: existing.state ? budgetGiven : undefined,
+      // The printer is a subscriber: one line per event worth a line, with the stage's exact rollout count.
+      onEvent: (event, current) => {
+        progress = advanceProgress(progress ?? initialProgress(current), event, current);
+        const message = describeEvolutionEvent(event);
+        if (message === undefined) return;
+        const left = progress.remainingMs !== undefined ? `, ~${Math.round(progress.remainingMs / 1000)}s left` : '';
+        out(`[iter ${progress.iteration} ${progress.stage}] ${progress.rolloutsDone}/${progress.rolloutsPlanned} rollouts, ${progress.tokens} tokens, ${Math.round(progress.elapsedMs / 1000)}s${left} — ${message}`);
+      },
+    });
+  } catch (error) {
+    if (error instanceof EvolutionRefused) {
+      err(`self-harness: cannot resume from ${values.out}: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 
   const report = buildReport(state);
   await mkdir(join(values.out!, 'harnesses'), { recursive: true });
@@ -250,6 +292,11 @@ async function evolve(argv: string[], out: (line: string) => void, err: (line: s
   await writeFile(join(values.out!, 'harness-final.json'), serializeHarness(state.versions[state.currentHash].harness));
   await writeFile(join(values.out!, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(join(values.out!, 'report.md'), renderReportMarkdown(report));
+  if (state.status === 'paused' && state.pause && state.pause.kind !== 'user') {
+    err(`self-harness: paused: ${state.pause.reason}. To resume: ${state.pause.resumeHint} — run the same command again (nothing is lost; no rollout runs twice).`);
+    out(`paused: ${state.pause.reason}. Report so far: ${join(values.out!, 'report.md')}`);
+    return 3;
+  }
   out(`${state.status}${state.stopReason ? `: ${state.stopReason}` : ''}. Report: ${join(values.out!, 'report.md')}`);
   return state.status === 'done' || state.status === 'paused' || state.status === 'awaiting_review' ? 0 : 1;
 }

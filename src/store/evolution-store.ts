@@ -1,3 +1,4 @@
+import { parseEvolutionState, parseRolloutRecord } from '../core/evolve/state-schema.js';
 import type { EvolutionState, EvolutionStore, RolloutRecord } from '../core/evolve/state.js';
 import type { StudioDatabase } from './db.js';
 
@@ -8,7 +9,7 @@ export class DexieEvolutionStore implements EvolutionStore {
     readonly evolutionId: string,
   ) {}
 
-  loadState(): Promise<EvolutionState | undefined> {
+  loadState(): Promise<unknown> {
     return this.db.evolutions.get(this.evolutionId);
   }
 
@@ -17,8 +18,14 @@ export class DexieEvolutionStore implements EvolutionStore {
     await this.db.evolutions.put(state);
   }
 
-  getRollout(key: string): Promise<RolloutRecord | undefined> {
-    return this.db.rollouts.get(key);
+  async getRollout(key: string): Promise<RolloutRecord | undefined> {
+    const row = await this.db.rollouts.get(key);
+    if (row === undefined) return undefined;
+    const parsed = parseRolloutRecord(row, key);
+    if (parsed.ok) return parsed.value;
+    // An unreadable cache row only costs a re-run; the new result replaces it.
+    console.warn(`rollout ${key} is unreadable (${parsed.error}); it runs again`);
+    return undefined;
   }
 
   async putRollout(record: RolloutRecord): Promise<void> {
@@ -26,23 +33,51 @@ export class DexieEvolutionStore implements EvolutionStore {
   }
 }
 
-export function listEvolutions(db: StudioDatabase): Promise<EvolutionState[]> {
-  return db.evolutions.orderBy('startedAt').reverse().toArray();
+export interface StoredEvolutions {
+  evolutions: EvolutionState[];
+  /** Rows that do not validate: kept in the database, listed with why. */
+  unreadable: Array<{ id: string; reason: string }>;
+}
+
+/** Every evolution in the database, newest first, validated (and migrated in memory) on the way out. */
+export async function readEvolutions(db: StudioDatabase): Promise<StoredEvolutions> {
+  const rows: unknown[] = await db.evolutions.orderBy('startedAt').reverse().toArray();
+  const result: StoredEvolutions = { evolutions: [], unreadable: [] };
+  for (const row of rows) {
+    const parsed = parseEvolutionState(row);
+    if (parsed.ok) result.evolutions.push(parsed.value);
+    else result.unreadable.push({ id: String((row as { id?: unknown })?.id ?? '?'), reason: parsed.error });
+  }
+  return result;
+}
+
+export async function listEvolutions(db: StudioDatabase): Promise<EvolutionState[]> {
+  return (await readEvolutions(db)).evolutions;
 }
 
 /**
- * Import an evolution written by the CLI (`state.json` + `rollouts/*.json`). An existing evolution with the same id
- * is never overwritten: the import gets a new id, so nothing stored is lost.
+ * Import an evolution written by the CLI (`state.json` + `rollouts/*.json`), validated before it touches the store:
+ * a state that does not validate is refused with the reason; rollouts that do not are left out (they would only be
+ * re-run) and counted. An existing evolution with the same id is never overwritten: the import gets a new id.
  */
-export async function importEvolution(db: StudioDatabase, state: EvolutionState, rollouts: RolloutRecord[]): Promise<EvolutionState> {
-  if (state?.formatVersion !== 1 || !state.id || !state.versions || !state.config) throw new Error('not an evolution state file (state.json from `self-harness evolve --out`)');
+export async function importEvolution(db: StudioDatabase, rawState: unknown, rawRollouts: unknown[]): Promise<EvolutionState & { skippedRollouts?: number }> {
+  const parsed = parseEvolutionState(rawState);
+  if (!parsed.ok) throw new Error(`not an evolution state file (state.json from \`self-harness evolve --out\`): ${parsed.error}`);
+  const state = parsed.value;
+  const rollouts: RolloutRecord[] = [];
+  let skipped = 0;
+  for (const raw of rawRollouts) {
+    const rollout = parseRolloutRecord(raw);
+    if (rollout.ok && rollout.value.outcome !== 'infra_error') rollouts.push(rollout.value);
+    else skipped++;
+  }
   let imported = state;
   if (await db.evolutions.get(state.id)) imported = { ...state, id: `${state.id}-imported-${Date.now().toString(36)}` };
   await db.transaction('rw', db.evolutions, db.rollouts, async () => {
     await db.evolutions.add(imported);
     // Rollouts are content-addressed by key: an existing one is the same result, so keep it.
     const existing = new Set(await db.rollouts.where('key').anyOf(rollouts.map((rollout) => rollout.key)).primaryKeys());
-    await db.rollouts.bulkAdd(rollouts.filter((rollout) => rollout.key && !existing.has(rollout.key)));
+    await db.rollouts.bulkAdd(rollouts.filter((rollout) => !existing.has(rollout.key)));
   });
-  return imported;
+  return skipped ? { ...imported, skippedRollouts: skipped } : imported;
 }

@@ -19,12 +19,14 @@ beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'cli-evolution-'));
   const store = new DirectoryEvolutionStore(outDir);
   const config = { ...DEFAULT_EVOLUTION_CONFIG, suiteId: 'tiny', suiteHash: 'tiny-hash', agentModelId: 'scripted:agent', proposerModelId: 'scripted:proposer' };
-  await createEvolution(store, { id: 'evo-from-cli', config, baseHarness: createDefaultHarness(), tasks });
+  const agentModel = new ScriptedModel((request) => agentTurn(request), 'scripted:agent');
+  const proposerModel = new ScriptedModel((request) => proposerTurn(request), 'scripted:proposer');
+  await createEvolution(store, { id: 'evo-from-cli', config, baseHarness: createDefaultHarness(), tasks, agentModel, proposerModel });
   await runEvolution({
     store,
     tasks,
-    agentModel: new ScriptedModel((request) => agentTurn(request), 'scripted:agent'),
-    proposerModel: new ScriptedModel((request) => proposerTurn(request), 'scripted:proposer'),
+    agentModel,
+    proposerModel,
     createSandbox: async () => new JustBashSandbox(),
   });
   studio = await startStudio();

@@ -18,10 +18,10 @@ describe('evolutions in IndexedDB', () => {
     const name = `evo-${Math.random()}`;
     const db = new StudioDatabase(name);
     const store = new DexieEvolutionStore(db, 'evo-a');
-    await createEvolution(store, { id: 'evo-a', config, baseHarness: createDefaultHarness(), tasks });
+    await createEvolution(store, { id: 'evo-a', config, baseHarness: createDefaultHarness(), tasks, ...models() });
     const controller = new AbortController();
     let progressCount = 0;
-    const paused = await runEvolution({ store, tasks, ...models(), createSandbox: async () => new JustBashSandbox(), signal: controller.signal, onProgress: () => ++progressCount === 10 && controller.abort() });
+    const paused = await runEvolution({ store, tasks, ...models(), createSandbox: async () => new JustBashSandbox(), signal: controller.signal, onEvent: (event) => void (event.type === 'rollout-end' && ++progressCount === 10 && controller.abort()) });
     expect(paused.status).toBe('paused');
     db.close();
 
@@ -36,7 +36,7 @@ describe('evolutions in IndexedDB', () => {
 
   it('imports what the CLI wrote without overwriting an evolution of the same id', async () => {
     const cliDisk = new MemoryEvolutionStore();
-    await createEvolution(cliDisk, { id: 'evo-cli', config, baseHarness: createDefaultHarness(), tasks });
+    await createEvolution(cliDisk, { id: 'evo-cli', config, baseHarness: createDefaultHarness(), tasks, ...models() });
     await runEvolution({ store: cliDisk, tasks, ...models(), createSandbox: async () => new JustBashSandbox() });
     const name = `evo-${Math.random()}`;
     const db = new StudioDatabase(name);

@@ -3,12 +3,14 @@ import type { HarnessDocument } from '../harness/schema.js';
 import type { TokenUsage } from '../model/types.js';
 import type { TaskOutcome } from '../tasks/types.js';
 import type { HarnessEdit } from './edits.js';
-import type { AcceptanceRule, GateDecision } from './gate.js';
+import type { AcceptanceRule, GateDecision, TaskPasses } from './gate.js';
 import type { Weakness } from './mining.js';
+import type { ModelIdentity } from './model-identity.js';
 import type { Candidate, RejectedProposal } from './proposal.js';
 import type { SplitName, SplitRatios, Splits } from './splits.js';
 
-export const EVOLUTION_FORMAT_VERSION = 1;
+/** Version 2 added model identities, fresh parent attempts, pause and budget-stop records and the final-test budget. */
+export const EVOLUTION_FORMAT_VERSION = 2;
 
 export interface EvolutionBudget {
   maxIterations: number;
@@ -16,7 +18,13 @@ export interface EvolutionBudget {
   maxRollouts?: number;
   /** Agent plus proposer tokens. */
   maxTokens?: number;
+  /** Wall-clock time over every session; at the limit the rollout or model call in flight is aborted and the evolution pauses. */
   maxWallTimeMs?: number;
+  /**
+   * Rollouts the final test may use: the first and last version on the test split (and the last version's held-in
+   * score when validation did not measure it whole). Default: as many as that needs. Decision budgets do not bound it.
+   */
+  maxFinalTestRollouts?: number;
 }
 
 export interface EvolutionConfig {
@@ -36,6 +44,11 @@ export interface EvolutionConfig {
   convergenceIterations: number;
   /** Pause before each merge so a person accepts or rejects each gate-approved candidate. */
   reviewBeforeMerge: boolean;
+  /**
+   * Run a candidate's rollouts in the order that settles the gate earliest and stop once no remaining rollout can change
+   * the decision (same decisions as full validation, fewer rollouts). Off: every held-in and held-out rollout runs.
+   */
+  adaptiveValidation: boolean;
 }
 
 export const DEFAULT_EVOLUTION_CONFIG: Omit<EvolutionConfig, 'suiteId' | 'suiteHash' | 'agentModelId' | 'proposerModelId'> = {
@@ -48,6 +61,7 @@ export const DEFAULT_EVOLUTION_CONFIG: Omit<EvolutionConfig, 'suiteId' | 'suiteH
   budget: { maxIterations: 3 },
   convergenceIterations: 2,
   reviewBeforeMerge: false,
+  adaptiveValidation: true,
 };
 
 export interface SplitScore {
@@ -71,7 +85,8 @@ export interface VersionNode {
   status: 'base' | 'adopted' | 'abandoned' | 'pending';
 }
 
-export type CandidateStatus = 'pending' | 'accepted' | 'rejected' | 'merged' | 'not_merged' | 'human_rejected';
+/** `failed`: validating it crashed (the reason is kept; the evolution went on); `skipped`: a budget stop came first. */
+export type CandidateStatus = 'pending' | 'accepted' | 'rejected' | 'merged' | 'not_merged' | 'human_rejected' | 'failed' | 'skipped';
 
 export interface CandidateRecord extends Candidate {
   iteration: number;
@@ -80,6 +95,8 @@ export interface CandidateRecord extends Candidate {
   decision?: GateDecision;
   /** Which of the predicted flips actually went fail→pass or improved. */
   predictedFlipsHappened?: string[];
+  /** Why validation could not decide (status `failed` or `skipped`). */
+  failure?: string;
 }
 
 export type EvolutionStage = 'evaluate' | 'mine' | 'propose' | 'validate' | 'review' | 'merge' | 'final_test' | 'finished';
@@ -98,6 +115,21 @@ export interface IterationRecord {
   candidateIds: string[];
   adoptedHash?: string;
   mergeNote?: string;
+  /**
+   * The parent's fresh attempts (k+1…2k): the baseline every candidate of this iteration is compared with. They are
+   * not the attempts whose failures were mined, so a lucky or unlucky selection does not bias the gate.
+   */
+  freshParent?: { passes: TaskPasses; heldIn: SplitScore; heldOut: SplitScore };
+  /** Tasks left out of this iteration's comparisons because their attempts hit infrastructure errors. */
+  excludedTasks?: Array<{ taskId: string; reason: string }>;
+}
+
+/** Why an evolution paused: the user asked, the model could not be reached, or the wall-clock budget ran out. */
+export interface EvolutionPause {
+  kind: 'user' | 'model_unreachable' | 'time_budget';
+  reason: string;
+  /** What to do to continue, in words. */
+  resumeHint: string;
 }
 
 /** The persisted state machine. Saved after every stage and rollout; resuming continues from `stage`. */
@@ -108,6 +140,10 @@ export interface EvolutionState {
   splits: Splits;
   status: 'running' | 'paused' | 'awaiting_review' | 'done' | 'failed';
   stopReason?: string;
+  /** Set while paused. */
+  pause?: EvolutionPause;
+  /** A rollout or token budget ended decision making in this iteration; accepted candidates were still merged. */
+  budgetStop?: { iteration: number; reason: string };
   iteration: number;
   stage: EvolutionStage;
   baseHash: string;
@@ -121,8 +157,18 @@ export interface EvolutionState {
   reviews: Record<string, 'accept' | 'reject'>;
   /** Rollout keys this evolution has used, in order. */
   usedRollouts: string[];
+  /** Tokens of the rollouts used (cached ones included, so the figure does not depend on interruptions). */
   agentUsage: TokenUsage;
   proposerUsage: TokenUsage;
+  /** Tokens spent on attempts that were cut short (pause, time limit, unreachable model); budgets count them too. */
+  abandonedUsage: TokenUsage;
+  /**
+   * Who acts and who proposes: provider, model, action protocol and sampling settings (not the URL). The rollout cache is
+   * keyed by the agent's identity; resuming with another agent, or silently with another proposer, is refused.
+   */
+  models: { agent: ModelIdentity; proposer: ModelIdentity; proposerChanges: Array<{ iteration: number; from: string; to: string }> };
+  /** The final test's own budget and what it used; `passes` per version hash and test task, for the paired comparison. */
+  finalTest?: { budget: number; planned: number; used: number; passes: Record<string, TaskPasses> };
   /** Rollouts this evolution actually executed (the rest came from the cache). */
   executedRollouts: number;
   startedAt: number;
@@ -132,6 +178,7 @@ export interface EvolutionState {
 
 export interface RolloutKey {
   harnessHash: string;
+  /** The agent model's identity key (`ModelIdentity.key`). */
   modelId: string;
   suiteHash: string;
   taskId: string;
@@ -142,9 +189,18 @@ export function rolloutKey(key: RolloutKey): string {
   return `${key.harnessHash}|${key.modelId}|${key.suiteHash}|${key.taskId}|${key.attempt}`;
 }
 
-/** One finished attempt, cached by (harness, model, suite, task, attempt) across evolutions and sessions. */
+/** Rollout files and rows carry this; version 1 had none. */
+export const ROLLOUT_FORMAT_VERSION = 2;
+
+/**
+ * One finished attempt, cached by (harness, model, suite, task, attempt) across evolutions and sessions. Only task
+ * outcomes are cached: an attempt that hit an infrastructure error is never stored.
+ */
 export interface RolloutRecord extends RolloutKey {
+  formatVersion?: typeof ROLLOUT_FORMAT_VERSION;
   key: string;
+  /** The trace's id in the page's one trace store (its run id), when it was recorded there. */
+  traceId?: string;
   outcome: TaskOutcome;
   reason: string;
   usage: TokenUsage;
@@ -155,9 +211,13 @@ export interface RolloutRecord extends RolloutKey {
   createdAt: number;
 }
 
-/** Where an evolution keeps its state and the rollout cache: IndexedDB in the page, a directory in the CLI, memory in tests. */
+/**
+ * Where an evolution keeps its state and the rollout cache: IndexedDB in the page, a directory in the CLI, memory in tests.
+ * `loadState` returns what is stored as it is; `readEvolutionState` validates and migrates it. `getRollout` returns
+ * undefined for a missing or unreadable record (a store quarantines what it cannot read), so it is run again.
+ */
 export interface EvolutionStore {
-  loadState(): Promise<EvolutionState | undefined>;
+  loadState(): Promise<unknown>;
   saveState(state: EvolutionState): Promise<void>;
   getRollout(key: string): Promise<RolloutRecord | undefined>;
   putRollout(record: RolloutRecord): Promise<void>;

@@ -27,7 +27,14 @@ export function EvolutionView({ state, running, canResume, onResume, onStop, onR
     <div className="evolution-view" data-testid="evolution-view" data-status={state.status}>
       <p>
         <strong data-testid="evolution-status">{running ? 'running' : STATUS_TEXT[state.status]}</strong>
-        {state.stopReason && <span className="muted"> — {state.stopReason}</span>}
+        {state.status === 'paused' && state.pause ? (
+          <span className="muted" data-testid="evolution-pause">
+            {' '}
+            — {state.pause.reason}; {state.pause.resumeHint}
+          </span>
+        ) : (
+          state.stopReason && <span className="muted"> — {state.stopReason}</span>
+        )}
         <span className="muted">
           {' '}
           · iteration {state.iteration}, stage {state.stage} · {state.usedRollouts.length} rollouts · acceptance {state.config.acceptance.kind}

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { createEvolution, type EvolutionProgress, reviewCandidate, runEvolution, stopEvolution } from '../../core/evolve/evolution-loop.js';
+import { isCheckpoint } from '../../core/evolve/events.js';
+import { createEvolution, reviewCandidate, runEvolution, stopEvolution } from '../../core/evolve/evolution-loop.js';
+import { advanceProgress, type EvolutionProgress, initialProgress } from '../../core/evolve/progress.js';
 import { DEFAULT_EVOLUTION_CONFIG, type EvolutionConfig, type EvolutionState, type RolloutRecord } from '../../core/evolve/state.js';
 import { modelIdOfProfile, type ModelProfile } from '../../core/model/profile.js';
 import { suiteHash } from '../../core/tasks/suite-hash.js';
@@ -47,7 +49,8 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
   const controller = useRef<AbortController | undefined>(undefined);
   /** The loop currently driven by this page; Stop waits for it so its last save (paused) cannot overwrite "done". */
   const driving = useRef<Promise<void> | undefined>(undefined);
-  const lastRefresh = useRef(0);
+  /** The latest state the running loop reported, shown at most every 200 ms (events drive it; nothing polls). */
+  const latest = useRef<{ state?: EvolutionState; timer?: ReturnType<typeof setTimeout> }>({});
 
   const refresh = useCallback(async () => {
     const all = await listEvolutions(db);
@@ -64,14 +67,27 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
   const loadModels = (agentProfile: ModelProfile, proposerProfile: ModelProfile) =>
     loadEvolutionModels(agentProfile, proposerProfile, { ensure: loader.ensure, create: (profile) => createModelFromProfile(profile) });
 
-  function drive(id: string, models: EvolutionModels): Promise<void> {
-    driving.current = driveLoop(id, models).finally(() => {
+  function drive(id: string, models: EvolutionModels, acceptProposerChange = false): Promise<void> {
+    driving.current = driveLoop(id, models, acceptProposerChange).finally(() => {
       driving.current = undefined;
     });
     return driving.current;
   }
 
-  async function driveLoop(id: string, models: EvolutionModels) {
+  function showState(state: EvolutionState, now = false) {
+    latest.current.state = state;
+    const flush = () => {
+      latest.current.timer = undefined;
+      const snapshot = latest.current.state && structuredClone(latest.current.state);
+      if (snapshot) setEvolutions((all) => all.map((item) => (item.id === snapshot.id ? snapshot : item)));
+    };
+    if (now) {
+      clearTimeout(latest.current.timer);
+      flush();
+    } else latest.current.timer ??= setTimeout(flush, 200);
+  }
+
+  async function driveLoop(id: string, models: EvolutionModels, acceptProposerChange = false) {
     const abort = new AbortController();
     controller.current = abort;
     setRunningId(id);
@@ -79,24 +95,22 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
     setNotice(models.notice);
     try {
       const { agentModel, proposerModel } = models;
-      const state = await db.evolutions.get(id);
-      if (state && state.config.agentModelId !== agentModel.id) throw new Error(`this evolution was run with ${state.config.agentModelId}; choose that model to resume it`);
       // Never throws: a WebContainer that cannot start falls back to the embedded sandbox, and the picker says why.
       const { factory } = await sandbox.resolve();
+      let live: EvolutionProgress | undefined;
+      // The page is a subscriber of the loop's events, like the store: progress from events, state from checkpoints.
       await runEvolution({
         store: new DexieEvolutionStore(db, id),
         tasks: suite.tasks,
         agentModel,
         proposerModel,
+        acceptProposerChange,
         createSandbox: factory,
         signal: abort.signal,
-        onProgress: (next) => {
-          setProgress(next);
-          // Re-read the state at most twice a second so the tree and candidates follow live.
-          if (Date.now() - lastRefresh.current > 500) {
-            lastRefresh.current = Date.now();
-            void refresh();
-          }
+        onEvent: (event, state) => {
+          live = advanceProgress(live ?? initialProgress(state), event, state);
+          if (event.type !== 'rollout-event') setProgress(live);
+          if (isCheckpoint(event)) showState(state as EvolutionState, event.type === 'evolution-paused' || event.type === 'evolution-end');
         },
       });
     } catch (error) {
@@ -121,7 +135,7 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
         // The model that really proposes, which is the agent's when the chosen one could not be loaded next to it.
         proposerModelId: models.proposerModel.id,
       };
-      await createEvolution(new DexieEvolutionStore(db, id), { id, config: full, baseHarness: harness.document, tasks: suite.tasks });
+      await createEvolution(new DexieEvolutionStore(db, id), { id, config: full, baseHarness: harness.document, tasks: suite.tasks, agentModel: models.agentModel, proposerModel: models.proposerModel });
       setSelectedId(id);
       await refresh();
       await drive(id, models);
@@ -138,8 +152,8 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
     const proposerProfile = profileWithModelId(state.config.proposerModelId);
     try {
       const models = await loadModels(agentProfile, proposerProfile ?? agentProfile);
-      if (!proposerProfile) models.notice = `The proposer ${state.config.proposerModelId} is no longer saved; the agent model proposes from here on.`;
-      await drive(state.id, models);
+      if (!proposerProfile) models.notice = `The proposer ${state.config.proposerModelId} is no longer saved; the agent model proposes from here on, and the report records the change.`;
+      await drive(state.id, models, !proposerProfile);
     } catch (error) {
       setFailure(explainLoadError(errorMessage(error)));
     }
@@ -261,7 +275,7 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
           <EvolutionView
             state={selected}
             running={runningId === selected.id}
-            canResume={!runningId && (selected.status === 'paused' || selected.status === 'running' || selected.status === 'awaiting_review')}
+            canResume={!runningId && selected.status !== 'done'}
             onResume={() => void resume(selected)}
             onStop={() => void stop(selected.id)}
             onReview={(candidateId, verdict) => void review(selected.id, candidateId, verdict)}
