@@ -13,6 +13,8 @@ export type EvolutionEvent =
   | { type: 'notice'; message: string }
   /** `plannedRollouts`: the most rollouts this stage can use (adaptive validation then reports what it saved). */
   | { type: 'stage-start'; iteration: number; stage: EvolutionStage; plannedRollouts: number }
+  /** The stage found it needs more rollouts than it announced (the merge, once it knows which candidates combine). */
+  | { type: 'rollouts-planned'; iteration: number; stage: EvolutionStage; more: number }
   | { type: 'stage-end'; iteration: number; stage: EvolutionStage }
   | { type: 'stage-failed'; iteration: number; stage: EvolutionStage; error: string }
   | { type: 'rollout-start'; iteration: number; stage: EvolutionStage; key: string; taskId: string; attempt: number; harnessHash: string; traceId: string }

@@ -76,6 +76,9 @@ export function advanceProgress(progress: EvolutionProgress, event: EvolutionEve
       next.rolloutsDone = Math.min(progress.rolloutsPlanned, progress.rolloutsDone + 1);
       if (event.type === 'rollout-end' && !event.cached) next.executed = { count: progress.executed.count + 1, totalMs: progress.executed.totalMs + event.record.durationMs };
       break;
+    case 'rollouts-planned':
+      next.rolloutsPlanned = progress.rolloutsPlanned + event.more;
+      break;
     case 'candidate-decided':
       next.rolloutsPlanned = Math.max(progress.rolloutsDone, progress.rolloutsPlanned - event.rolloutsSaved);
       break;

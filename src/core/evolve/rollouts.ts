@@ -58,7 +58,7 @@ async function* execute(run: EvolutionRun, task: Task, harness: HarnessDocument,
     wake?.();
   };
   const attempt = Promise.resolve()
-    .then(() => run.runAttempt({ task, harness, harnessHash: request.harnessHash, model: run.context.agentModel, signal: controller.signal, onEvent }))
+    .then(() => run.runAttempt({ task, attempt: request.attempt, harness, harnessHash: request.harnessHash, model: run.context.agentModel, signal: controller.signal, onEvent }))
     .then(
       (result) => ({ ok: true as const, result }),
       (error: unknown) => ({ ok: false as const, message: error instanceof Error ? error.message : String(error) }),

@@ -11,6 +11,8 @@ import type { CandidateRecord, EvolutionBudget, EvolutionState, EvolutionStore, 
 /** One attempt at one task, as the loop asks for it. */
 export interface AttemptInput {
   task: Task;
+  /** Which attempt (1…) at this task with this harness. */
+  attempt: number;
   harness: HarnessDocument;
   harnessHash: string;
   model: ChatModel;

@@ -21,24 +21,38 @@ export function heldInGain(decision: GateDecision | undefined): number {
 export async function* mergeStage(run: EvolutionRun): AsyncGenerator<EvolutionEvent, StageOutcome> {
   const { state } = run;
   const iteration = run.iterationRecord();
-  const accepted = run
-    .iterationCandidates()
-    .filter((candidate) => candidate.status === 'accepted')
-    .sort((a, b) => heldInGain(b.decision) - heldInGain(a.decision) || a.id.localeCompare(b.id));
-  const best = accepted[0];
-  const group: CandidateRecord[] = best ? [best] : [];
-  for (const candidate of accepted.slice(1)) if (group.every((member) => editsAreDisjoint(member.edits, candidate.edits))) group.push(candidate);
+  const rule = state.config.acceptance;
+  const parent = iteration.freshParent?.passes ?? {};
+  const excluded = new Map((iteration.excludedTasks ?? []).map((item) => [item.taskId, item.reason]));
   const taskIds = run.heldInAndOut();
-  const validateMerge = group.length > 1 && !state.budgetStop;
-  yield { type: 'stage-start', iteration: state.iteration, stage: 'merge', plannedRollouts: validateMerge ? 2 * taskIds.length * run.attempts : 0 };
-  if (!best) return yield* endIteration(run, undefined, 'no candidate passed the gate', [{ type: 'stage-end', iteration: state.iteration, stage: 'merge' }]);
+  const perVersion = taskIds.length * run.attempts;
+  let accepted = run.iterationCandidates().filter((candidate) => candidate.status === 'accepted');
+  const compare = !state.budgetStop && accepted.length > 1;
+  yield { type: 'stage-start', iteration: state.iteration, stage: 'merge', plannedRollouts: compare ? accepted.length * perVersion : 0 };
+  if (!accepted.length) return yield* endIteration(run, undefined, 'no candidate passed the gate', [{ type: 'stage-end', iteration: state.iteration, stage: 'merge' }]);
+
+  // With several accepted, each is measured whole before they are ranked: adaptive validation only showed that each
+  // passes the gate, not by how much, and the ranking must not depend on where validation stopped.
+  const gains = new Map<string, number>();
+  if (compare) {
+    for (const candidate of accepted) {
+      const whole = yield* runAttempts(run, candidate.harnessHash, taskIds, { stage: 'merge', excluded: new Map(excluded) });
+      if (whole.kind === 'stop') return whole;
+      gains.set(candidate.id, heldInGain(decide(rule, run.splitOf, parent, whole.passes, run.attempts)));
+    }
+  } else for (const candidate of accepted) gains.set(candidate.id, heldInGain(candidate.decision));
+  accepted = [...accepted].sort((a, b) => gains.get(b.id)! - gains.get(a.id)! || a.id.localeCompare(b.id));
+  const best = accepted[0];
+  const group: CandidateRecord[] = [best];
+  for (const candidate of accepted.slice(1)) if (group.every((member) => editsAreDisjoint(member.edits, candidate.edits))) group.push(candidate);
 
   let adopted = best.harnessHash;
   let note = `adopted ${best.id}`;
   if (group.length > 1 && state.budgetStop) note = `adopted ${best.id}; the merge with ${group.slice(1).map((member) => member.id).join(', ')} was not validated (${state.budgetStop.reason})`;
-  if (validateMerge) {
+  if (group.length > 1 && !state.budgetStop) {
     const parentHarness = state.versions[state.currentHash].harness;
     const applied = applyEdits(parentHarness, group.flatMap((member) => member.edits), group.map((member) => member.weaknessId).join('+'));
+    const names = group.map((member) => member.id).join(' + ');
     if (!applied.ok) note = `adopted ${best.id}; the accepted edits do not apply together (${applied.error})`;
     else {
       const mergedHash = await harnessHash(applied.harness);
@@ -54,19 +68,13 @@ export async function* mergeStage(run: EvolutionRun): AsyncGenerator<EvolutionEv
         scores: {},
         status: 'pending',
       };
-      const parent = iteration.freshParent?.passes ?? {};
-      const excluded = new Map((iteration.excludedTasks ?? []).map((item) => [item.taskId, item.reason]));
+      yield { type: 'rollouts-planned', iteration: state.iteration, stage: 'merge', more: perVersion };
       const merged = yield* runAttempts(run, mergedHash, taskIds, { stage: 'merge', excluded: new Map(excluded) });
       if (merged.kind === 'stop') return merged;
-      const single = yield* runAttempts(run, best.harnessHash, taskIds, { stage: 'merge', excluded: new Map(excluded) });
-      if (single.kind === 'stop') return single;
-      const rule = state.config.acceptance;
       const mergedDecision = decide(rule, run.splitOf, parent, merged.passes, run.attempts);
-      const bestDecision = decide(rule, run.splitOf, parent, single.passes, run.attempts);
-      const names = group.map((member) => member.id).join(' + ');
-      if (mergedDecision.accepted && heldInGain(mergedDecision) >= heldInGain(bestDecision)) {
+      if (mergedDecision.accepted && heldInGain(mergedDecision) >= gains.get(best.id)!) {
         adopted = mergedHash;
-        note = `merged ${names} (${mergedDecision.reason}; best single ${best.id}: ${bestDecision.reason})`;
+        note = `merged ${names} (${mergedDecision.reason}; ${best.id} alone gained ${gains.get(best.id)})`;
       } else {
         state.versions[mergedHash].status = 'abandoned';
         note = `merge of ${names} ${mergedDecision.accepted ? `gained less than ${best.id} alone` : `failed the gate (${mergedDecision.reason})`}; kept ${best.id}`;
