@@ -6,7 +6,7 @@ import type { Task } from '../tasks/types.js';
 import { type EvolutionEvent, isCheckpoint, type StageOutcome } from './events.js';
 import { describeRule, statisticalFeasibility } from './gate.js';
 import { describeModelIdentity, isSameModel, modelIdentity } from './model-identity.js';
-import { decisionBudgetUsedUp, type EvolutionContext, EvolutionRun } from './run.js';
+import { decisionBudgetUsedUp, describeDuration, type EvolutionContext, EvolutionRun } from './run.js';
 import { splitTasks } from './splits.js';
 import { evaluateStage } from './stages/evaluate.js';
 import { finalTestStage } from './stages/final-test.js';
@@ -104,7 +104,7 @@ const budgetLabels: Array<[keyof EvolutionBudget, string, (value: number) => str
   ['maxIterations', 'iteration budget', (value) => `${value}`],
   ['maxRollouts', 'rollout budget', (value) => `${value}`],
   ['maxTokens', 'token budget', (value) => `${value}`],
-  ['maxWallTimeMs', 'time budget', (value) => `${Math.round(value / 6000) / 10} min`],
+  ['maxWallTimeMs', 'time budget', describeDuration],
   ['maxFinalTestRollouts', 'final-test budget', (value) => `${value}`],
 ];
 

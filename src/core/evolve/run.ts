@@ -51,6 +51,9 @@ const addUsage = (total: TokenUsage, more: TokenUsage) => {
 };
 export const tokensOf = (usage: TokenUsage) => usage.inputTokens + usage.outputTokens;
 
+/** A budget's length in words: seconds under a minute, minutes (one decimal) above. */
+export const describeDuration = (ms: number) => (ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 6000) / 10} min`);
+
 /** Every token the evolution spent: rollouts used, the proposer, and attempts cut short. */
 export const totalTokens = (state: EvolutionState) => tokensOf(state.agentUsage) + tokensOf(state.proposerUsage) + tokensOf(state.abandonedUsage);
 
@@ -163,10 +166,9 @@ export class EvolutionRun {
     if (this.abortCause !== 'user' && limit !== undefined && this.elapsed() >= limit) this.abort('time');
     if (!this.controller.signal.aborted) return undefined;
     if (this.abortCause === 'time') {
-      const minutes = Math.round((limit ?? 0) / 6000) / 10;
       return {
         kind: 'pause',
-        pause: { kind: 'time_budget', reason: `time budget of ${minutes} min used`, resumeHint: 'resume with a larger time budget (--max-minutes) to continue, or stop it for good' },
+        pause: { kind: 'time_budget', reason: `time budget of ${describeDuration(limit ?? 0)} used`, resumeHint: 'resume with a larger time budget (--max-minutes) to continue, or stop it for good' },
       };
     }
     return { kind: 'pause', pause: { kind: 'user', reason: 'paused by the user', resumeHint: 'resume to continue from the last finished rollout' } };

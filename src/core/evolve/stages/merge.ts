@@ -84,7 +84,8 @@ export async function* mergeStage(run: EvolutionRun): AsyncGenerator<EvolutionEv
   for (const candidate of accepted) {
     const inAdopted = adopted === candidate.harnessHash || (adopted !== best.harnessHash && group.includes(candidate));
     candidate.status = inAdopted ? 'merged' : 'not_merged';
-    if (!inAdopted) state.versions[candidate.harnessHash].status = 'abandoned';
+    // Versions other than the adopted one stay in the tree as abandoned branches (a merged candidate lives on in the merge).
+    if (candidate.harnessHash !== adopted) state.versions[candidate.harnessHash].status = 'abandoned';
   }
   state.versions[adopted].status = 'adopted';
   state.currentHash = adopted;
