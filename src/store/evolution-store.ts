@@ -1,6 +1,24 @@
 import { parseEvolutionState, parseRolloutRecord } from '../core/evolve/state-schema.js';
 import type { EvolutionState, EvolutionStore, RolloutRecord } from '../core/evolve/state.js';
-import type { StudioDatabase } from './db.js';
+import { legacyTraceId, type RolloutRow, rolloutRunRecord, type StudioDatabase } from './db.js';
+import { getTrace } from './studio-store.js';
+
+/** Write rollouts into the one trace store: the cache row, a run record of kind `rollout`, and its events. */
+async function putRollouts(db: StudioDatabase, records: readonly RolloutRecord[]): Promise<void> {
+  if (!records.length) return;
+  const split = records.map((record) => {
+    const { events, ...rest } = record;
+    const traceId = record.traceId ?? legacyTraceId(record.key);
+    return { row: { ...rest, traceId } satisfies RolloutRow, events, traceId };
+  });
+  await db.transaction('rw', db.rollouts, db.runs, db.traceEvents, async () => {
+    // A run attempted before (and cut short) may have left a longer trace under the same id: replace it whole.
+    await db.traceEvents.where('runId').anyOf(split.map((item) => item.traceId)).delete();
+    await db.traceEvents.bulkPut(split.flatMap(({ events, traceId }) => events.map((event) => ({ runId: traceId, seq: event.seq, type: event.type, event }))));
+    await db.runs.bulkPut(split.map(({ row, traceId }) => rolloutRunRecord(row, traceId)));
+    await db.rollouts.bulkPut(split.map(({ row }) => row));
+  });
+}
 
 /** One evolution's state in IndexedDB; the rollout cache is shared by every evolution (same key = same result). */
 export class DexieEvolutionStore implements EvolutionStore {
@@ -21,15 +39,17 @@ export class DexieEvolutionStore implements EvolutionStore {
   async getRollout(key: string): Promise<RolloutRecord | undefined> {
     const row = await this.db.rollouts.get(key);
     if (row === undefined) return undefined;
-    const parsed = parseRolloutRecord(row, key);
+    // Rows of schema v3 and imports before v4 carried their events inline; v4 keeps them in the trace store.
+    const events = row.events ?? (await getTrace(this.db, row.traceId));
+    const parsed = parseRolloutRecord({ ...row, events }, key);
     if (parsed.ok) return parsed.value;
     // An unreadable cache row only costs a re-run; the new result replaces it.
     console.warn(`rollout ${key} is unreadable (${parsed.error}); it runs again`);
     return undefined;
   }
 
-  async putRollout(record: RolloutRecord): Promise<void> {
-    await this.db.rollouts.put(record);
+  putRollout(record: RolloutRecord): Promise<void> {
+    return putRollouts(this.db, [record]);
   }
 }
 
@@ -55,6 +75,12 @@ export async function listEvolutions(db: StudioDatabase): Promise<EvolutionState
   return (await readEvolutions(db)).evolutions;
 }
 
+/** The rollouts an evolution used, in order, as cache rows (each `traceId` opens in the trace viewer). */
+export async function listEvolutionRollouts(db: StudioDatabase, state: EvolutionState): Promise<RolloutRow[]> {
+  const rows = await db.rollouts.bulkGet(state.usedRollouts);
+  return rows.filter((row): row is RolloutRow => row !== undefined);
+}
+
 /**
  * Import an evolution written by the CLI (`state.json` + `rollouts/*.json`), validated before it touches the store:
  * a state that does not validate is refused with the reason; rollouts that do not are left out (they would only be
@@ -73,11 +99,11 @@ export async function importEvolution(db: StudioDatabase, rawState: unknown, raw
   }
   let imported = state;
   if (await db.evolutions.get(state.id)) imported = { ...state, id: `${state.id}-imported-${Date.now().toString(36)}` };
-  await db.transaction('rw', db.evolutions, db.rollouts, async () => {
+  await db.transaction('rw', [db.evolutions, db.rollouts, db.runs, db.traceEvents], async () => {
     await db.evolutions.add(imported);
     // Rollouts are content-addressed by key: an existing one is the same result, so keep it.
     const existing = new Set(await db.rollouts.where('key').anyOf(rollouts.map((rollout) => rollout.key)).primaryKeys());
-    await db.rollouts.bulkAdd(rollouts.filter((rollout) => !existing.has(rollout.key)));
+    await putRollouts(db, rollouts.filter((rollout) => !existing.has(rollout.key)));
   });
   return skipped ? { ...imported, skippedRollouts: skipped } : imported;
 }

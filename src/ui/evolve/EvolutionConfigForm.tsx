@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { AcceptanceRule } from '../../core/evolve/gate.js';
+import { type AcceptanceRule, statisticalFeasibility } from '../../core/evolve/gate.js';
 import type { EvolutionConfig } from '../../core/evolve/state.js';
 import { isLocalProfile, type ModelProfile } from '../../core/model/profile.js';
 
@@ -39,6 +39,10 @@ export function EvolutionConfigForm({ profiles, activeProfile, harnessLabel, sui
     config.acceptance.kind === 'statistical' && !(config.acceptance.alpha > 0 && config.acceptance.alpha < 1) ? 'α must be between 0 and 1' : '',
   ].filter(Boolean);
   const blocked = disabledReason ?? problems[0];
+  // Said before the run: whether the sign test can ever accept with this k and this many held-in tasks.
+  const heldInCount = ratioSum > 0 ? Math.round((taskCount * config.splitRatios.heldIn) / ratioSum) : 0;
+  const feasibility = config.acceptance.kind === 'statistical' && config.acceptance.alpha > 0 ? statisticalFeasibility(config.acceptance.alpha, heldInCount, config.attempts) : undefined;
+  const tolerance = config.acceptance.kind === 'strict' ? undefined : (config.acceptance.heldOutTolerance ?? 0);
   const proposer = profiles.find((profile) => profile.id === proposerId);
   const proposerNotLoadable = proposer !== undefined && activeProfile !== undefined && isLocalProfile(proposer) && isLocalProfile(activeProfile);
 
@@ -80,14 +84,25 @@ export function EvolutionConfigForm({ profiles, activeProfile, harnessLabel, sui
             onChange={(event) => set('acceptance', (event.target.value === 'statistical' ? { kind: 'statistical', alpha: 0.05 } : { kind: event.target.value }) as AcceptanceRule)}
             data-testid="evolve-acceptance"
           >
-            <option value="paper">rises on a split, falls on none (paper)</option>
+            <option value="paper">held-in rises, no held-out task falls (paper)</option>
             <option value="strict">total strictly rises (GEPA)</option>
-            <option value="statistical">paired sign test</option>
+            <option value="statistical">paired sign test over held-in, no held-out task falls</option>
           </select>
         </label>
         {config.acceptance.kind === 'statistical' && (
-          <NumberField label="α (one-sided)" value={config.acceptance.alpha} min={0.001} step={0.01} onChange={(alpha) => set('acceptance', { kind: 'statistical', alpha: alpha ?? 0.05 })} testId="evolve-alpha" />
+          <NumberField label="α (one-sided)" value={config.acceptance.alpha} min={0.001} step={0.01} onChange={(alpha) => set('acceptance', { kind: 'statistical', alpha: alpha ?? 0.05, heldOutTolerance: tolerance })} testId="evolve-alpha" />
         )}
+        {tolerance !== undefined && (
+          <NumberField
+            label="Passes a held-out task may lose (tolerance)"
+            value={tolerance}
+            min={0}
+            hint="0"
+            onChange={(value) => set('acceptance', { ...config.acceptance, heldOutTolerance: value ?? 0 } as AcceptanceRule)}
+            testId="evolve-tolerance"
+          />
+        )}
+        <NumberField label="Final-test budget (rollouts)" value={config.budget.maxFinalTestRollouts} min={0} hint="as many as needed" onChange={(value) => setBudget({ maxFinalTestRollouts: value })} testId="evolve-final-test-rollouts" />
         <NumberField label="Attempts per task (k)" value={config.attempts} onChange={(value) => set('attempts', value ?? 1)} testId="evolve-attempts" />
         <NumberField label="Candidates per weakness (n)" value={config.candidatesPerWeakness} onChange={(value) => set('candidatesPerWeakness', value ?? 1)} testId="evolve-candidates" />
         <NumberField label="Weaknesses to address per iteration" value={config.topWeaknesses} onChange={(value) => set('topWeaknesses', value ?? 1)} testId="evolve-weaknesses" />
@@ -110,6 +125,15 @@ export function EvolutionConfigForm({ profiles, activeProfile, harnessLabel, sui
           />
         </label>
       </div>
+      {feasibility && (
+        <p className={feasibility.possible ? 'muted' : 'notice notice-warn'} data-testid="evolve-feasibility">
+          With about {heldInCount} held-in tasks and k={config.attempts}: {feasibility.message}.
+        </p>
+      )}
+      <label className="inline-check">
+        <input type="checkbox" checked={config.adaptiveValidation} onChange={(event) => set('adaptiveValidation', event.target.checked)} data-testid="evolve-adaptive" />
+        Adaptive validation: stop a candidate's rollouts once no remaining one can change the gate's decision (same decisions, fewer rollouts)
+      </label>
       <label className="inline-check">
         <input type="checkbox" checked={config.reviewBeforeMerge} onChange={(event) => set('reviewBeforeMerge', event.target.checked)} data-testid="evolve-review" />
         Let me accept or reject each candidate before it is merged

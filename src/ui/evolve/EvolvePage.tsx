@@ -273,6 +273,8 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
         )}
         {selected && (
           <EvolutionView
+            db={db}
+            taskTitle={(taskId) => suite.tasks.find((task) => task.id === taskId)?.title ?? taskId}
             state={selected}
             running={runningId === selected.id}
             canResume={!runningId && selected.status !== 'done'}
