@@ -43,6 +43,8 @@ const RULES: Record<string, AcceptanceRule> = {
   paper: { kind: 'paper' },
   strict: { kind: 'strict' },
   statistical: { kind: 'statistical', alpha: 0.05 },
+  // Informative: what an explicit held-out tolerance of one pass buys and costs.
+  'paper-tol-1': { kind: 'paper', heldOutTolerance: 1 },
 };
 
 async function evolveOnce(world: SimulatedWorld, seed: number, rule: AcceptanceRule, adaptive: boolean): Promise<EvolutionOutcome> {

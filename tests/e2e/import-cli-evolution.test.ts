@@ -48,6 +48,10 @@ describe('importing a CLI evolution', () => {
     expect(await page.getByTestId('evolution-evo-from-cli').textContent()).toContain('done');
     expect(await page.getByTestId('accepted-edit').textContent()).toContain('double-check');
     expect(await page.getByTestId('version-tree').locator('.version-abandoned').count()).toBe(1);
+    // The imported rollouts went into the one trace store: any of them opens in the trace viewer.
+    await page.getByTestId('evolution-rollouts').locator('summary').click();
+    await page.getByTestId('rollout-open').first().click();
+    await page.getByTestId('trace-viewer').getByTestId('trace-events').waitFor();
     await page.reload();
     await page.getByTestId('tab-evolve').click();
     await page.getByTestId('evolution-evo-from-cli').waitFor();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDefaultHarness } from '../../src/core/harness/index.js';
 import { createEvolution, runEvolution } from '../../src/core/evolve/evolution-loop.js';
 import { DEFAULT_EVOLUTION_CONFIG, type EvolutionConfig, type EvolutionState, MemoryEvolutionStore, type EvolutionStore } from '../../src/core/evolve/state.js';
+import { advanceProgress, type EvolutionProgress, initialProgress } from '../../src/core/evolve/progress.js';
 import { ScriptedModel } from '../../src/core/model/scripted.js';
 import { JustBashSandbox } from '../../src/core/sandbox/just-bash-sandbox.js';
 import { agentTurn, canaryTask, isHard, proposerTurn, SECRET, tasks } from '../fixtures/tiny-world.js';
@@ -146,6 +147,36 @@ describe('the Self-Harness loop', () => {
     const after = await runEvolution({ store, tasks, agentModel: agent, proposerModel: proposer, createSandbox: async () => new JustBashSandbox() });
     expect(after.candidates.find((candidate) => candidate.id === good.id)?.status).toBe('human_rejected');
     expect(after.currentHash).toBe(after.baseHash);
+  });
+
+  it('counts progress exactly: a stage never shows more rollouts done than planned, and ends with all of them', async () => {
+    const store = new MemoryEvolutionStore();
+    const { agent, proposer } = createModels();
+    await createEvolution(store, { id: 'progress', config: baseConfig(), baseHarness: createDefaultHarness(), tasks, agentModel: agent, proposerModel: proposer });
+    let progress: EvolutionProgress | undefined;
+    const ended: Array<[string, number, number]> = [];
+    await runEvolution({
+      store,
+      tasks,
+      agentModel: agent,
+      proposerModel: proposer,
+      createSandbox: async () => new JustBashSandbox(),
+      onEvent: (event, state) => {
+        progress = advanceProgress(progress ?? initialProgress(state), event, state);
+        expect(progress.rolloutsDone).toBeLessThanOrEqual(progress.rolloutsPlanned);
+        if (event.type === 'stage-end') ended.push([event.stage, progress.rolloutsDone, progress.rolloutsPlanned]);
+      },
+    });
+    expect(ended.map(([stage]) => stage)).toEqual(['evaluate', 'mine', 'propose', 'validate', 'merge', 'evaluate', 'final_test']);
+    for (const [, done, planned] of ended) expect(done).toBe(planned);
+    expect(ended.find(([stage]) => stage === 'validate')![2]).toBeLessThan(3 * 9 * 2); // adaptive validation saved some
+  });
+
+  it('refuses settings that could never run, before anything is stored', async () => {
+    const store = new MemoryEvolutionStore();
+    await expect(createEvolution(store, { id: 'x', config: baseConfig({ attempts: 0.5 }), baseHarness: createDefaultHarness(), tasks, ...modelsForCreate() })).rejects.toThrow(/invalid evolution settings: config.attempts/);
+    await expect(createEvolution(store, { id: 'x', config: baseConfig({ acceptance: { kind: 'statistical', alpha: 5 } }), baseHarness: createDefaultHarness(), tasks, ...modelsForCreate() })).rejects.toThrow(/config.acceptance.alpha/);
+    expect(store.state).toBeUndefined();
   });
 
   it('a proposer that answers garbage is a recorded failed stage, not a crash', async () => {

@@ -68,6 +68,9 @@ export async function createEvolution(
     elapsedMs: 0,
     models: { agent, proposer, proposerChanges: [] },
   };
+  // The same schema every resume checks: a config that could never run (attempts 0.5, α = 5) is refused now, in words.
+  const checked = parseEvolutionState(state);
+  if (!checked.ok) throw new Error(checked.error.replace('not a valid evolution state (format version 2)', 'invalid evolution settings'));
   await store.saveState(state);
   return state;
 }

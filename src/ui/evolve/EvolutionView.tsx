@@ -41,7 +41,8 @@ export function EvolutionView({ db, state, taskTitle, running, canResume, onResu
         )}
         <span className="muted">
           {' '}
-          · iteration {state.iteration}, stage {state.stage} · {state.usedRollouts.length} rollouts · acceptance {state.config.acceptance.kind}
+          · {state.status === 'done' ? `${state.iterations.length} iteration${state.iterations.length === 1 ? '' : 's'}` : `iteration ${state.iteration}, stage ${state.stage}`} · {state.usedRollouts.length} rollouts · acceptance {state.config.acceptance.kind}
+          {state.config.adaptiveValidation ? ' (adaptive)' : ''}
         </span>
       </p>
       <div className="button-row">

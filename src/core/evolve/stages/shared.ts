@@ -7,6 +7,9 @@ import { rolloutKey } from '../state.js';
 
 /** Decisions are over: record why (the first reason wins) and go to the final test. */
 export function finishDecisions(run: EvolutionRun, reason: string): StageOutcome {
+  // An iteration that had started ends here, and says why.
+  const started = run.state.iterations.find((item) => item.iteration === run.state.iteration);
+  if (started && started.mergeNote === undefined) started.mergeNote = reason;
   run.state.stopReason ??= reason;
   run.state.stage = 'final_test';
   return CONTINUE;
