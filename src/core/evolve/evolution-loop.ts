@@ -5,7 +5,8 @@ import { suiteHash } from '../tasks/suite-hash.js';
 import type { Task } from '../tasks/types.js';
 import { type EvolutionEvent, isCheckpoint, type StageOutcome } from './events.js';
 import { describeRule, statisticalFeasibility } from './gate.js';
-import { describeModelIdentity, isSameModel, modelIdentity } from './model-identity.js';
+import { describeModelIdentity, isSameModel, legacyModelIdentity, modelIdentity } from './model-identity.js';
+import { advanceProgress, type EvolutionProgress, initialProgress } from './progress.js';
 import { decisionBudgetUsedUp, describeDuration, type EvolutionContext, EvolutionRun } from './run.js';
 import { splitTasks } from './splits.js';
 import { evaluateStage } from './stages/evaluate.js';
@@ -20,6 +21,7 @@ import { EVOLUTION_FORMAT_VERSION, type EvolutionBudget, type EvolutionConfig, t
 
 export type { AttemptInput, AttemptRunner, EvolutionContext } from './run.js';
 export type { EvolutionEvent } from './events.js';
+export type { EvolutionProgress } from './progress.js';
 
 type StageRunner = (run: EvolutionRun) => AsyncGenerator<EvolutionEvent, StageOutcome>;
 
@@ -36,12 +38,22 @@ const STAGES: Record<Exclude<EvolutionStage, 'finished'>, StageRunner> = {
 
 export async function createEvolution(
   store: EvolutionStore,
-  options: { id: string; config: EvolutionConfig; baseHarness: HarnessDocument; tasks: readonly Task[]; agentModel: ChatModel; proposerModel?: ChatModel; now?: () => number },
+  options: {
+    id: string;
+    config: EvolutionConfig;
+    baseHarness: HarnessDocument;
+    tasks: readonly Task[];
+    /** Give the models: their identity (not their URL) then keys caches and resumes. Without, the config's model ids are used. */
+    agentModel?: ChatModel;
+    proposerModel?: ChatModel;
+    now?: () => number;
+  },
 ): Promise<EvolutionState> {
   const hash = await harnessHash(options.baseHarness);
   const splits = splitTasks(options.tasks, options.config.splitRatios, options.config.seed);
-  const agent = modelIdentity(options.agentModel);
-  const proposer = modelIdentity(options.proposerModel ?? options.agentModel);
+  const agent = options.agentModel ? modelIdentity(options.agentModel) : legacyModelIdentity(options.config.agentModelId);
+  const proposerModel = options.proposerModel ?? options.agentModel;
+  const proposer = proposerModel ? modelIdentity(proposerModel) : legacyModelIdentity(options.config.proposerModelId);
   const state: EvolutionState = {
     formatVersion: EVOLUTION_FORMAT_VERSION,
     id: options.id,
@@ -289,12 +301,17 @@ export async function runEvolution(context: EvolutionContext): Promise<Evolution
   if (state.status === 'awaiting_review' && state.candidates.some((candidate) => candidate.iteration === state.iteration && candidate.status === 'accepted' && !state.reviews[candidate.id])) return state;
   const persist = persistTo(context.store);
   const steps = evolutionSteps(state, context, opened.notices);
+  let progress: EvolutionProgress | undefined;
   try {
     while (true) {
       const next = await steps.next();
       if (next.done) return next.value;
       await persist(next.value, state);
       await context.onEvent?.(next.value, state);
+      if (context.onProgress && next.value.type !== 'rollout-event') {
+        progress = advanceProgress(progress ?? initialProgress(state), next.value, state);
+        context.onProgress(progress);
+      }
     }
   } catch (error) {
     await steps.return(state).catch(() => undefined);

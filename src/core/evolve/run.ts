@@ -5,6 +5,7 @@ import type { SandboxFactory } from '../sandbox/types.js';
 import { runTask, type TaskRunResult } from '../tasks/run-task.js';
 import type { Task } from '../tasks/types.js';
 import type { EvolutionEvent, EvolutionStop } from './events.js';
+import type { EvolutionProgress } from './progress.js';
 import type { SplitName } from './splits.js';
 import type { CandidateRecord, EvolutionBudget, EvolutionState, EvolutionStore, IterationRecord, SplitScore } from './state.js';
 
@@ -36,6 +37,8 @@ export interface EvolutionContext {
   signal?: AbortSignal;
   /** A subscriber: every event in order, after the store has saved what it implies. */
   onEvent?: (event: EvolutionEvent, state: Readonly<EvolutionState>) => void | Promise<void>;
+  /** A subscriber that wants only the progress folded from the events (`progress.ts`). */
+  onProgress?: (progress: EvolutionProgress) => void;
   /** Budget values given again on resume: they replace the recorded ones, and a notice says what changed. */
   budget?: Partial<EvolutionBudget>;
   /** Resume with a proposer other than the recorded one and record the change; otherwise that is refused. */
