@@ -48,12 +48,12 @@ export async function checkTask(task: Task, createSandbox: SandboxFactory): Prom
       return { ...result(unmet), unsupported: true };
     }
     const untouched = await runAsOracle(task, undefined, async () => first);
-    if (untouched.run.sandboxUnavailable) return { ...result(untouched.run.reason), ok: false, sandboxFailed: true };
+    if (untouched.run.sandboxUnavailable) return { ...result(untouched.run.sandboxUnavailable), ok: false, sandboxFailed: true };
     if (untouched.run.outcome === 'pass') return result('the verifier passes on the untouched initial state');
     if (!untouched.run.verifier) return result(untouched.run.reason);
 
     const solved = await runAsOracle(task, task.solution, createSandbox);
-    if (solved.run.sandboxUnavailable) return { ...result(solved.run.reason), ok: false, sandboxFailed: true };
+    if (solved.run.sandboxUnavailable) return { ...result(solved.run.sandboxUnavailable), ok: false, sandboxFailed: true };
     if (solved.solution && solved.solution.exitCode !== 0) {
       return result(`the reference solution exits with ${solved.solution.exitCode}: ${solved.solution.output.trim().slice(-300)}`);
     }

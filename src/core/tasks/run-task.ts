@@ -21,8 +21,8 @@ export interface TaskRunResult {
    */
   infrastructure?: 'model' | 'environment';
   agentEndReason?: AgentEndReason;
-  /** The sandbox itself failed (its worker could not load, died or went silent): nothing about the task was judged. */
-  sandboxUnavailable?: boolean;
+  /** The sandbox itself failed (its worker could not load, died or went silent): its own error text. Nothing about the task was judged. */
+  sandboxUnavailable?: string;
   /** Kept out of the trace on purpose: a proposer must never learn the verifier's output. */
   verifier?: VerifierResult;
   usage: TokenUsage;
@@ -85,7 +85,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
   const zero: TokenUsage = { inputTokens: 0, outputTokens: 0 };
   const infraError = (reason: string): TaskRunResult => ({ outcome: 'infra_error', reason, infrastructure: 'environment', usage: zero, steps: 0, durationMs: now() - started });
   const sandboxFailed = (error: unknown, context: string): TaskRunResult =>
-    isSandboxUnavailable(error) ? { ...infraError(error.message), sandboxUnavailable: true } : infraError(`${context}: ${(error as Error).message}`);
+    ({ ...infraError(`${context}: ${(error as Error).message}`), ...(isSandboxUnavailable(error) ? { sandboxUnavailable: error.message } : {}) });
   // As an abort during the agent's turn ends (see decideOutcome).
   const stoppedBeforeStart = (): TaskRunResult => ({ outcome: 'agent_error', reason: 'stopped by the user', agentEndReason: 'aborted', usage: zero, steps: 0, durationMs: now() - started });
 
@@ -130,7 +130,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
       }
     }
     const decision = decideOutcome(runEnd, verifier);
-    return { ...decision, ...(runEnd.reason === 'sandbox_error' ? { sandboxUnavailable: true } : {}), agentEndReason: runEnd.reason, verifier, usage: runEnd.usage, steps: runEnd.steps, durationMs: now() - started };
+    return { ...decision, ...(runEnd.reason === 'sandbox_error' ? { sandboxUnavailable: runEnd.message } : {}), agentEndReason: runEnd.reason, verifier, usage: runEnd.usage, steps: runEnd.steps, durationMs: now() - started };
   } finally {
     await sandbox.dispose().catch(() => undefined);
   }
