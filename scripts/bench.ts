@@ -1,4 +1,4 @@
-// npm run bench — speed figures that tests must not assert: sandbox latency, loop overhead, trace writes, hashing, suite check.
+// npm run bench — speed figures that tests must not assert (sandbox latency, loop overhead, trace writes, hashing, suite check), then the gate calibration (bench/gate-calibration.ts → bench/gate.json).
 import 'fake-indexeddb/auto';
 import { runAgentToEnd } from '../src/core/agent/loop.js';
 import { createDefaultHarness, harnessHash } from '../src/core/harness/index.js';
@@ -42,3 +42,7 @@ await time('store: bulk-write 200 trace events (fake-indexeddb)', 20, () => appe
 const started = performance.now();
 const { report } = await checkSuite(builtinSuite.tasks, async () => new JustBashSandbox());
 console.log(`${'tasks check builtin'.padEnd(48)} ${(performance.now() - started).toFixed(0).padStart(9)} ms total (${report.tasks} tasks, ${report.defects.length} defects)`);
+
+// The gate's calibration (decisions, not speed): printed here and recorded in bench/gate.json.
+const { benchGateCalibration } = await import('../bench/gate-calibration.js');
+await benchGateCalibration();

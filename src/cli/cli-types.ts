@@ -26,6 +26,8 @@ export const EXIT = {
   failed: 1,
   /** Bad flags or input: nothing was done. */
   usage: 2,
+  /** An evolution paused on its own (the model could not be reached, the time budget ran out): run it again to resume. */
+  paused: 3,
   /** Interrupted (Ctrl-C) after writing what was finished. */
   interrupted: 130,
 } as const;

@@ -1,8 +1,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_EVOLUTION_SETTINGS, type EvolutionConfig, type EvolutionSettings, evolutionTaskCountProblem, parseEvolutionSettings, parseSplitRatiosText } from '../core/evolve/config.js';
-import { createEvolution, type EvolutionProgress, runEvolution } from '../core/evolve/evolution-loop.js';
+import {
+  DEFAULT_EVOLUTION_SETTINGS,
+  type EvolutionBudget,
+  type EvolutionConfig,
+  type EvolutionSettings,
+  evolutionTaskCountProblem,
+  parseEvolutionSettings,
+  parseSplitRatiosText,
+} from '../core/evolve/config.js';
+import { createEvolution, EvolutionRefused, readEvolutionState, runEvolution } from '../core/evolve/evolution-loop.js';
 import { evolutionWarnings } from '../core/evolve/evolution-warnings.js';
+import { advanceProgress, describeEvolutionEvent, type EvolutionProgress, initialProgress } from '../core/evolve/progress.js';
 import { buildReport, renderReportMarkdown } from '../core/evolve/report.js';
 import { serializeHarness } from '../core/harness/index.js';
 import { JustBashSandbox } from '../core/sandbox/just-bash-sandbox.js';
@@ -26,6 +35,9 @@ const EVOLVE_OPTIONS = {
   'max-rollouts': { type: 'string' },
   'max-tokens': { type: 'string' },
   'max-minutes': { type: 'string' },
+  'final-test-rollouts': { type: 'string' },
+  tolerance: { type: 'string' },
+  'full-validation': { type: 'boolean' },
   candidates: { type: 'string' },
   weaknesses: { type: 'string' },
   convergence: { type: 'string' },
@@ -46,10 +58,13 @@ const FLAG_OF_SETTING: Record<string, string> = {
   convergenceIterations: '--convergence',
   acceptance: '--acceptance',
   'acceptance.alpha': '--alpha',
+  'acceptance.heldOutTolerance': '--tolerance',
+  adaptiveValidation: '--full-validation',
   'budget.maxIterations': '--iterations',
   'budget.maxRollouts': '--max-rollouts',
   'budget.maxTokens': '--max-tokens',
   'budget.maxWallTimeMs': '--max-minutes',
+  'budget.maxFinalTestRollouts': '--final-test-rollouts',
 };
 
 function flagOf(path: string): string | undefined {
@@ -62,10 +77,14 @@ function flagOf(path: string): string | undefined {
 
 const defaults = DEFAULT_EVOLUTION_SETTINGS;
 
+type EvolveFlagValues = { [K in keyof typeof EVOLVE_OPTIONS]?: (typeof EVOLVE_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
 /** The settings the flags ask for, through the same schema the page and a resumed evolution use. */
-export function settingsFromFlags(values: { [K in keyof typeof EVOLVE_OPTIONS]?: string }): EvolutionSettings {
+export function settingsFromFlags(values: EvolveFlagValues): EvolutionSettings {
   const kind = values.acceptance ?? 'paper';
   if (values.alpha !== undefined && kind !== 'statistical') throw new UsageError('--alpha applies only with --acceptance statistical');
+  if (values.tolerance !== undefined && kind === 'strict') throw new UsageError('--tolerance applies only with --acceptance paper or statistical');
+  const heldOutTolerance = numericFlag(values.tolerance);
   let splitRatios: unknown = defaults.splitRatios;
   if (values.split !== undefined) {
     const typed = parseSplitRatiosText(values.split);
@@ -81,16 +100,36 @@ export function settingsFromFlags(values: { [K in keyof typeof EVOLVE_OPTIONS]?:
     candidatesPerWeakness: numericFlag(values.candidates) ?? defaults.candidatesPerWeakness,
     topWeaknesses: numericFlag(values.weaknesses) ?? defaults.topWeaknesses,
     convergenceIterations: numericFlag(values.convergence) ?? defaults.convergenceIterations,
-    acceptance: kind === 'statistical' ? { kind, alpha: numericFlag(values.alpha) ?? 0.05 } : { kind },
+    acceptance: kind === 'statistical' ? { kind, alpha: numericFlag(values.alpha) ?? 0.05, heldOutTolerance } : kind === 'paper' ? { kind, heldOutTolerance } : { kind },
+    adaptiveValidation: !values['full-validation'],
     budget: {
       maxIterations: numericFlag(values.iterations) ?? defaults.budget.maxIterations,
       maxRollouts: numericFlag(values['max-rollouts']),
       maxTokens: numericFlag(values['max-tokens']),
       maxWallTimeMs: typeof minutes === 'number' ? minutes * 60_000 : minutes,
+      maxFinalTestRollouts: numericFlag(values['final-test-rollouts']),
     },
   });
   if (!parsed.ok) throw new UsageError(parsed.problems.map((problem) => `${flagOf(problem.path) ?? problem.path}: ${problem.message}`).join('\n'));
   return parsed.value;
+}
+
+const BUDGET_FLAGS: Record<keyof EvolutionBudget, keyof typeof EVOLVE_OPTIONS> = {
+  maxIterations: 'iterations',
+  maxRollouts: 'max-rollouts',
+  maxTokens: 'max-tokens',
+  maxWallTimeMs: 'max-minutes',
+  maxFinalTestRollouts: 'final-test-rollouts',
+};
+
+/** The budgets the person typed (checked by the schema with the rest), which a resumed evolution takes over its own. */
+function budgetGiven(values: EvolveFlagValues, settings: EvolutionSettings): Partial<EvolutionBudget> {
+  const given: Partial<EvolutionBudget> = {};
+  for (const [field, flag] of Object.entries(BUDGET_FLAGS) as Array<[keyof EvolutionBudget, keyof typeof EVOLVE_OPTIONS]>) {
+    const value = settings.budget[field];
+    if (values[flag] !== undefined && value !== undefined) given[field] = value;
+  }
+  return given;
 }
 
 export const evolveCommand: CliCommand = {
@@ -103,6 +142,9 @@ export const evolveCommand: CliCommand = {
   --out: run the same command again to resume after a kill or Ctrl-C. The app's Evolve page imports that folder.
   Only one process may use an --out at a time (it holds <out>/.lock with its pid; a lock left by a dead process is
   taken over). Before starting, warns when the suite is too small for the acceptance rule to ever accept an edit.
+  On resume, budget flags given again raise (or lower) the budgets, and an evolution ended by a budget continues; the
+  other settings are the evolution's own. Resuming with another agent model (provider, model, action protocol or
+  sampling settings; the URL may differ), another proposer, or an edited suite is refused.
 
   --suite <dir|zip|suite.json|builtin>   the tasks (required)
   --out <dir>               where the evolution lives (required)
@@ -116,14 +158,23 @@ ${MODEL_USAGE}
   --convergence 2           stop after this many iterations in a row without an accepted edit
   --candidates 3            candidate edits proposed per weakness
   --weaknesses 2            weaknesses addressed per iteration
-  --acceptance paper|strict|statistical   the gate rule (default paper: rises on a split, falls on none)
+  --acceptance paper|strict|statistical   the gate rule (default paper: held-in rises, no held-out task falls;
+                            strict: the total over held-in and held-out rises; statistical: a sign test over held-in
+                            at --alpha, and no held-out task falls)
   --alpha 0.05              the statistical rule's significance, between 0 and 1
-  --max-rollouts N, --max-tokens N, --max-minutes N   budgets (none by default)
+  --tolerance 0             passes a held-out task may lose before it counts as a fall (paper and statistical rules)
+  --full-validation         run every validation rollout, instead of stopping a candidate's once the gate's decision
+                            cannot change (adaptive validation, the default: same decisions, fewer rollouts)
+  --max-rollouts N, --max-tokens N, --max-minutes N   budgets for decisions (none by default); at a rollout or token
+                            budget the candidates already accepted are still merged; at the time budget it pauses
+  --final-test-rollouts N   the final test's own budget (default: as many as it needs)
   --proposer-base-url <url>, --proposer-model <id>, --proposer-api-key-env VAR
                             a different model (same provider) mines weaknesses and proposes edits
   -h, --help                this text
 
-  Exit 0 when the evolution finished, paused or waits for review; 1 when it failed or --out is in use; 2 on bad flags.`,
+  Exit 0 when the evolution finished, was paused by Ctrl-C or waits for review; 1 when it failed or --out is in use;
+  2 on bad flags or a resume that is refused (nothing stored is changed); 3 when it paused because the model could
+  not be reached or the time budget ran out (run the same command again to resume: nothing is lost).`,
   async run(argv, output) {
     const { out, err } = output;
     const { values } = parseFlags(argv, EVOLVE_OPTIONS);
@@ -151,10 +202,13 @@ ${MODEL_USAGE}
 
     return withOutLock(directory, 'evolve', output, async () => {
       const store = new DirectoryEvolutionStore(directory);
-      const existing = await store.loadState();
-      if (existing) {
-        out(`resuming evolution ${existing.id} from ${directory} (iteration ${existing.iteration}, stage ${existing.stage}, status ${existing.status})`);
-        if (existing.config.agentModelId !== agentModel.id) throw new UsageError(`${directory} holds an evolution of model ${existing.config.agentModelId}; use another --out for ${agentModel.id}`);
+      const existing = await readEvolutionState(store);
+      if (!existing.ok) {
+        err(`self-harness: cannot resume from ${directory}: ${existing.error}`);
+        return EXIT.usage;
+      }
+      if (existing.state) {
+        out(`resuming evolution ${existing.state.id} from ${directory} (iteration ${existing.state.iteration}, stage ${existing.state.stage}, status ${existing.state.status})`);
       } else {
         for (const warning of evolutionWarnings(settings, tasks.length)) err(`warning: ${warning.message}`);
         const config: EvolutionConfig = {
@@ -165,7 +219,7 @@ ${MODEL_USAGE}
           proposerModelId: proposerModel.id,
         };
         const id = `evo-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
-        await createEvolution(store, { id, config, baseHarness, tasks });
+        await createEvolution(store, { id, config, baseHarness, tasks, agentModel, proposerModel });
         out(`started evolution ${id} in ${directory}: ${tasks.length} tasks, model ${agentModel.id}`);
       }
 
@@ -176,7 +230,7 @@ ${MODEL_USAGE}
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
-      let lastLine = '';
+      let progress: EvolutionProgress | undefined;
       try {
         const state = await runEvolution({
           store,
@@ -185,10 +239,14 @@ ${MODEL_USAGE}
           proposerModel,
           createSandbox: async () => new JustBashSandbox(),
           signal: controller.signal,
-          onProgress: (progress: EvolutionProgress) => {
-            const line = `[iter ${progress.iteration} ${progress.stage}] ${progress.rolloutsDone}/${progress.rolloutsPlanned} rollouts, ${progress.tokens} tokens, ${Math.round(progress.elapsedMs / 1000)}s${progress.remainingMs !== undefined ? `, ~${Math.round(progress.remainingMs / 1000)}s left` : ''} — ${progress.message}`;
-            if (line !== lastLine) out(line);
-            lastLine = line;
+          budget: existing.state ? budgetGiven(values, settings) : undefined,
+          // The printer is a subscriber: one line per event worth a line, with the stage's exact rollout count.
+          onEvent: (event, current) => {
+            progress = advanceProgress(progress ?? initialProgress(current), event, current);
+            const message = describeEvolutionEvent(event);
+            if (message === undefined) return;
+            const left = progress.remainingMs !== undefined ? `, ~${Math.round(progress.remainingMs / 1000)}s left` : '';
+            out(`[iter ${progress.iteration} ${progress.stage}] ${progress.rolloutsDone}/${progress.rolloutsPlanned} rollouts, ${progress.tokens} tokens, ${Math.round(progress.elapsedMs / 1000)}s${left} — ${message}`);
           },
         });
         const report = buildReport(state);
@@ -197,8 +255,20 @@ ${MODEL_USAGE}
         await writeFile(join(directory, 'harness-final.json'), serializeHarness(state.versions[state.currentHash].harness));
         await writeFile(join(directory, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
         await writeFile(join(directory, 'report.md'), renderReportMarkdown(report));
+        if (state.status === 'paused' && state.pause && state.pause.kind !== 'user') {
+          err(`self-harness: paused: ${state.pause.reason}. To resume: ${state.pause.resumeHint} — run the same command again (nothing is lost; no rollout runs twice).`);
+          out(`paused: ${state.pause.reason}. Report so far: ${join(directory, 'report.md')}`);
+          return EXIT.paused;
+        }
         out(`${state.status}${state.stopReason ? `: ${state.stopReason}` : ''}. Report: ${join(directory, 'report.md')}`);
         return state.status === 'done' || state.status === 'paused' || state.status === 'awaiting_review' ? EXIT.ok : EXIT.failed;
+      } catch (error) {
+        // Another model, proposer or suite than the evolution's, or a state that does not validate: nothing was changed.
+        if (error instanceof EvolutionRefused) {
+          err(`self-harness: cannot resume from ${directory}: ${error.message}`);
+          return EXIT.usage;
+        }
+        throw error;
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

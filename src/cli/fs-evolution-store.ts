@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { parseRolloutRecord } from '../core/evolve/state-schema.js';
 import type { EvolutionState, EvolutionStore, RolloutRecord } from '../core/evolve/state.js';
 
 /** Write via a temporary file and rename, so a kill never leaves a half-written file behind. */
@@ -10,9 +11,9 @@ async function writeAtomically(path: string, content: string): Promise<void> {
   await rename(temporary, path);
 }
 
-async function readJson<T>(path: string): Promise<T | undefined> {
+async function readText(path: string): Promise<string | undefined> {
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as T;
+    return await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new Error(`cannot read ${path}: ${(error as Error).message}`);
@@ -21,17 +22,28 @@ async function readJson<T>(path: string): Promise<T | undefined> {
 
 /**
  * An evolution in a directory: `state.json` plus one file per rollout under `rollouts/`.
- * The app imports the same directory's files; the CLI resumes from it after a kill.
+ * The app imports the same directory's files; the CLI resumes from it after a kill. A rollout file that does not
+ * validate is moved to `quarantine/` (kept, never deleted) and the rollout runs again.
  */
 export class DirectoryEvolutionStore implements EvolutionStore {
+  /** Files moved to quarantine in this session, with why. */
+  readonly quarantined: Array<{ file: string; reason: string }> = [];
+
   constructor(readonly directory: string) {}
 
   private rolloutPath(key: string) {
     return join(this.directory, 'rollouts', `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`);
   }
 
-  loadState(): Promise<EvolutionState | undefined> {
-    return readJson<EvolutionState>(join(this.directory, 'state.json'));
+  async loadState(): Promise<unknown> {
+    const path = join(this.directory, 'state.json');
+    const text = await readText(path);
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new Error(`${path} is not valid JSON (${(error as Error).message}); it was left as it is`);
+    }
   }
 
   async saveState(state: EvolutionState): Promise<void> {
@@ -39,12 +51,36 @@ export class DirectoryEvolutionStore implements EvolutionStore {
     await writeAtomically(join(this.directory, 'state.json'), JSON.stringify(state));
   }
 
-  getRollout(key: string): Promise<RolloutRecord | undefined> {
-    return readJson<RolloutRecord>(this.rolloutPath(key));
+  async getRollout(key: string): Promise<RolloutRecord | undefined> {
+    const path = this.rolloutPath(key);
+    const text = await readText(path);
+    if (text === undefined) return undefined;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      await this.quarantine(path, `not valid JSON: ${(error as Error).message}`);
+      return undefined;
+    }
+    const parsed = parseRolloutRecord(raw, key);
+    if (!parsed.ok) {
+      await this.quarantine(path, parsed.error);
+      return undefined;
+    }
+    return parsed.value;
   }
 
   async putRollout(record: RolloutRecord): Promise<void> {
     await mkdir(join(this.directory, 'rollouts'), { recursive: true });
     await writeAtomically(this.rolloutPath(record.key), JSON.stringify(record));
+  }
+
+  private async quarantine(path: string, reason: string) {
+    const folder = join(this.directory, 'quarantine');
+    await mkdir(folder, { recursive: true });
+    const target = join(folder, `${Date.now()}-${basename(path)}`);
+    await rename(path, target);
+    await writeFile(`${target}.reason.txt`, `${reason}\n`);
+    this.quarantined.push({ file: target, reason });
   }
 }

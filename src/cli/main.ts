@@ -12,7 +12,8 @@ const GROUPS: Record<string, string> = {
 };
 
 const EXIT_CODES = `Exit codes: 0 it ran (a run with failed attempts too); 1 a defect, a failed evolution, or --out in use by
-another process; 2 bad flags or input; 130 interrupted by Ctrl-C.`;
+another process; 2 bad flags or input; 3 an evolution paused because the model could not be reached or its time
+budget ran out (run the same command again to resume); 130 interrupted by Ctrl-C.`;
 
 const listing = (commands: CliCommand[]) => commands.map((command) => `  ${command.usage.split('\n')[0]}\n      ${command.summary}`);
 

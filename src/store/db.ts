@@ -30,6 +30,10 @@ export type RunStatus = 'running' | 'done';
 
 export interface RunRecord {
   id: string;
+  /** `rollout`: an evolution's attempt (schema v5); its trace lives in the same table as every run's. Absent: a Run press. */
+  kind?: 'run' | 'rollout';
+  /** For a rollout: its key in the rollout cache. */
+  rolloutKey?: string;
   batchId: string;
   harnessHash: string;
   modelId: string;
@@ -81,7 +85,44 @@ export interface EvolutionProfilesRecord {
   proposerProfileName: string;
 }
 
+/** A rollout row (schema v5): the cached result without its events, which are trace events of the run `traceId`. */
+export type RolloutRow = Omit<RolloutRecord, 'events' | 'traceId'> & { traceId: string; events?: AgentEvent[] };
+
 export const DEFAULT_DB_NAME = 'self-harness-studio';
+
+/** A synchronous, stable id from a rollout key (inside an upgrade transaction nothing asynchronous but IndexedDB may run). */
+export function legacyTraceId(key: string): string {
+  let first = 0x811c9dc5;
+  let second = 0x01000193;
+  for (let index = 0; index < key.length; index++) {
+    first = Math.imul(first ^ key.charCodeAt(index), 0x01000193);
+    second = Math.imul(second ^ key.charCodeAt(index), 0x5bd1e995);
+  }
+  return `rollout-${(first >>> 0).toString(16).padStart(8, '0')}${(second >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/** The run record that makes a rollout's trace open in the trace viewer like any run. */
+export function rolloutRunRecord(rollout: Omit<RolloutRecord, 'events'>, traceId: string): RunRecord {
+  return {
+    id: traceId,
+    kind: 'rollout',
+    rolloutKey: rollout.key,
+    batchId: 'evolution-rollouts',
+    harnessHash: rollout.harnessHash,
+    modelId: rollout.modelId,
+    taskId: rollout.taskId,
+    suiteId: rollout.suiteHash,
+    attempt: rollout.attempt,
+    status: 'done',
+    outcome: rollout.outcome,
+    reason: rollout.reason,
+    usage: rollout.usage,
+    steps: rollout.steps,
+    startedAt: rollout.createdAt - rollout.durationMs,
+    endedAt: rollout.createdAt,
+    durationMs: rollout.durationMs,
+  };
+}
 
 /**
  * The app's IndexedDB. Each `version(n)` block is a migration step; never edit an old one — add a new one,
@@ -94,7 +135,7 @@ export class StudioDatabase extends Dexie {
   settings!: Table<SettingRecord, string>;
   batches!: Table<BatchRecord, string>;
   evolutions!: Table<EvolutionState, string>;
-  rollouts!: Table<RolloutRecord, string>;
+  rollouts!: Table<RolloutRow, string>;
   modelProfiles!: Table<ModelProfileRecord, string>;
   evolutionProfiles!: Table<EvolutionProfilesRecord, string>;
 
@@ -167,6 +208,25 @@ export class StudioDatabase extends Dexie {
             });
           });
         if (links.length) await transaction.table('evolutionProfiles').bulkAdd(links);
+      });
+    // v5: one trace store. A rollout's events move out of its cache row into traceEvents, under a run record of kind
+    // `rollout`, so every rollout opens in the trace viewer like a run.
+    this.version(5)
+      .stores({ runs: '&id, batchId, harnessHash, modelId, taskId, startedAt, kind, [harnessHash+modelId+taskId+attempt]' })
+      .upgrade(async (transaction) => {
+        const rollouts = transaction.table<RolloutRow, string>('rollouts');
+        const rows = await rollouts.toArray();
+        const moved = rows.map((row) => ({ row, traceId: row.traceId ?? legacyTraceId(row.key) }));
+        await transaction.table<RunRecord, string>('runs').bulkPut(moved.map(({ row, traceId }) => rolloutRunRecord(row, traceId)));
+        await transaction
+          .table<TraceEventRecord, [string, number]>('traceEvents')
+          .bulkPut(moved.flatMap(({ row, traceId }) => (row.events ?? []).map((event) => ({ runId: traceId, seq: event.seq, type: event.type, event }))));
+        await rollouts.bulkPut(
+          moved.map(({ row, traceId }) => {
+            const { events: _events, ...rest } = row;
+            return { ...rest, traceId };
+          }),
+        );
       });
   }
 }

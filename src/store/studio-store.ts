@@ -108,8 +108,13 @@ export async function getTrace(db: StudioDatabase, runId: string): Promise<Agent
   return records.map((record) => record.event);
 }
 
+/** Runs of the Run page, newest first; evolution rollouts share the table but are listed on the Evolve page. */
 export function listRuns(db: StudioDatabase): Promise<RunRecord[]> {
-  return db.runs.orderBy('startedAt').reverse().toArray();
+  return db.runs
+    .orderBy('startedAt')
+    .reverse()
+    .filter((run) => run.kind !== 'rollout')
+    .toArray();
 }
 
 export function listBatches(db: StudioDatabase): Promise<BatchRecord[]> {

@@ -78,7 +78,13 @@ export function TraceViewer({ db, runId, refreshKey, taskTitle, onClose }: Props
         </button>
       </header>
 
-      <VerifierBox verifier={run.verifier} />
+      {run.kind === 'rollout' ? (
+        <p className="muted" data-testid="trace-rollout-note">
+          An evolution rollout (attempt {run.attempt}). Its verifier output is not kept, so that no proposer can ever learn it; the outcome above is what the gate counted.
+        </p>
+      ) : (
+        <VerifierBox verifier={run.verifier} />
+      )}
 
       <div className="trace-toolbar">
         <h3>Agent steps</h3>

@@ -93,10 +93,26 @@ describe('evolve the harness in the browser', () => {
     const bad = page.locator('[data-testid^="candidate-"]').filter({ hasText: 'save steps' });
     await expect.poll(() => good.textContent()).toContain('merged into the next version');
     await expect.poll(() => bad.textContent()).toContain('rejected by the gate');
-    expect(await bad.textContent()).toContain('falls on heldOut');
+    expect(await bad.textContent()).toContain('held-out task falls');
     await bad.locator('summary').click();
     expect(await bad.getByTestId('flip-matrix').textContent()).toContain('pass→fail');
     expect(await bad.getByTestId('harness-diff').textContent()).toContain(BAD_RULE);
+
+    // Every rollout opens in the trace viewer, from the evolution page.
+    await page.getByTestId('evolution-rollouts').locator('summary').click();
+    const rows = page.getByTestId('rollout-row');
+    await rows.first().waitFor();
+    const used = Number(/(\d+) rollouts/.exec((await page.getByTestId('evolution-view').textContent()) ?? '')?.[1]);
+    expect(await rows.count()).toBe(used);
+    const failed = rows.filter({ hasText: 'fail' }).first();
+    const taskId = await failed.locator('[data-testid="rollout-open"]').textContent();
+    await failed.getByTestId('rollout-open').click();
+    const viewer = page.getByTestId('trace-viewer');
+    await viewer.waitFor();
+    expect(await viewer.getByTestId('trace-rollout-note').textContent()).toContain('evolution rollout');
+    expect(await viewer.locator('h3').first().textContent()).toContain(taskId ?? '');
+    expect(await viewer.getByTestId('trace-events').locator('li').count()).toBeGreaterThan(1);
+    await viewer.getByTestId('trace-close').click();
 
     const tree = page.getByTestId('version-tree');
     expect(await tree.locator('.version-adopted').count()).toBe(1);

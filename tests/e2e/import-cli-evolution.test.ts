@@ -19,12 +19,14 @@ beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'cli-evolution-'));
   const store = new DirectoryEvolutionStore(outDir);
   const config = { ...DEFAULT_EVOLUTION_CONFIG, suiteId: 'tiny', suiteHash: 'tiny-hash', agentModelId: 'scripted:agent', proposerModelId: 'scripted:proposer' };
-  await createEvolution(store, { id: 'evo-from-cli', config, baseHarness: createDefaultHarness(), tasks });
+  const agentModel = new ScriptedModel((request) => agentTurn(request), 'scripted:agent');
+  const proposerModel = new ScriptedModel((request) => proposerTurn(request), 'scripted:proposer');
+  await createEvolution(store, { id: 'evo-from-cli', config, baseHarness: createDefaultHarness(), tasks, agentModel, proposerModel });
   await runEvolution({
     store,
     tasks,
-    agentModel: new ScriptedModel((request) => agentTurn(request), 'scripted:agent'),
-    proposerModel: new ScriptedModel((request) => proposerTurn(request), 'scripted:proposer'),
+    agentModel,
+    proposerModel,
     createSandbox: async () => new JustBashSandbox(),
   });
   studio = await startStudio();
@@ -46,6 +48,10 @@ describe('importing a CLI evolution', () => {
     expect(await page.getByTestId('evolution-evo-from-cli').textContent()).toContain('done');
     expect(await page.getByTestId('accepted-edit').textContent()).toContain('double-check');
     expect(await page.getByTestId('version-tree').locator('.version-abandoned').count()).toBe(1);
+    // The imported rollouts went into the one trace store: any of them opens in the trace viewer.
+    await page.getByTestId('evolution-rollouts').locator('summary').click();
+    await page.getByTestId('rollout-open').first().click();
+    await page.getByTestId('trace-viewer').getByTestId('trace-events').waitFor();
     await page.reload();
     await page.getByTestId('tab-evolve').click();
     await page.getByTestId('evolution-evo-from-cli').waitFor();

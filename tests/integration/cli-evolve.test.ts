@@ -93,7 +93,7 @@ describe('npx self-harness evolve', () => {
     expect(result.code).toBe(0);
     const warnings = result.stderr.trimEnd().split('\n');
     expect(warnings).toEqual([
-      'warning: The statistical rule at α=0.05 can never accept an edit here: with 4 tasks (2 held-in / 2 held-out / 0 test) and 1 attempt each, a candidate that wins all 4 held-in and held-out task × attempt pairs still has p=0.0625 ≥ α. Use more tasks, at least 2 attempts per task, a larger α, or the paper rule.',
+      'warning: The statistical rule at α=0.05 can never accept an edit here: with 4 tasks (2 held-in / 2 held-out / 0 test) and 1 attempt each, a candidate that wins all 2 held-in task × attempt pairs still has p=0.250 ≥ α. Use more tasks, at least 3 attempts per task, a larger α, or the paper rule.',
       'warning: With 4 tasks split 2 held-in / 2 held-out / 0 test, no task is kept for the test split: the report cannot compare the first and last harness on tasks no decision saw.',
     ]);
     const state = JSON.parse(await readFile(join(out, 'state.json'), 'utf8')) as EvolutionState;
@@ -103,5 +103,34 @@ describe('npx self-harness evolve', () => {
     // As warned: whatever was proposed, nothing could pass the gate.
     expect(state.candidates.length).toBeGreaterThan(0);
     expect(state.candidates.filter((candidate) => candidate.status === 'accepted' || candidate.status === 'merged')).toEqual([]);
+  }, 120_000);
+
+  it('takes the gate settings (--tolerance, --full-validation, --final-test-rollouts) through the schema, and a refused resume exits 2, changes nothing and releases the lock', async () => {
+    const base = ['evolve', '--suite', suiteDir, '--base-url', server.baseUrl, '--model', 'tiny-model'];
+    const never = join(await mkdtemp(join(tmpdir(), 'evolve-')), 'never');
+    const fractional = await cli([...base, '--out', never, '--tolerance', '1.5']).done;
+    expect(fractional.code).toBe(2);
+    expect(fractional.stderr).toMatch(/^self-harness: --tolerance: Passes a held-out task may lose \(tolerance\) must be a whole number of at least 0, not 1\.5\n/);
+    const strict = await cli([...base, '--out', never, '--acceptance', 'strict', '--tolerance', '1']).done;
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/^self-harness: --tolerance applies only with --acceptance paper or statistical\n/);
+    expect(existsSync(never)).toBe(false);
+
+    const out = await mkdtemp(join(tmpdir(), 'evolve-'));
+    const result = await cli([...base, '--out', out, '--tolerance', '1', '--full-validation', '--final-test-rollouts', '4', '--iterations', '1']).done;
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/gate: paper: held-in rises, no held-out task falls by more than 1; full validation/);
+    const state = JSON.parse(await readFile(join(out, 'state.json'), 'utf8')) as EvolutionState;
+    expect(state.config).toMatchObject({ acceptance: { kind: 'paper', heldOutTolerance: 1 }, adaptiveValidation: false, budget: { maxIterations: 1, maxFinalTestRollouts: 4 } });
+    expect(state.finalTest).toMatchObject({ budget: 4 });
+
+    // Another action protocol is another agent: refused with the reason, the state untouched, the lock gone.
+    const before = await readFile(join(out, 'state.json'), 'utf8');
+    const refused = await cli([...base, '--out', out, '--action-protocol', 'json_action']).done;
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(new RegExp(`^self-harness: cannot resume from ${out}: this evolution's agent is openai-compatible tiny-model \\(native_tools\\)`));
+    expect(await readFile(join(out, 'state.json'), 'utf8')).toBe(before);
+    expect(existsSync(join(out, '.lock'))).toBe(false);
   }, 120_000);
 });

@@ -7,7 +7,8 @@ import { createDefaultHarness } from '../../src/core/harness/index.js';
 import { ScriptedModel } from '../../src/core/model/scripted.js';
 import { JustBashSandbox } from '../../src/core/sandbox/just-bash-sandbox.js';
 import { StudioDatabase } from '../../src/store/db.js';
-import { DexieEvolutionStore, importEvolution, listEvolutions } from '../../src/store/evolution-store.js';
+import { DexieEvolutionStore, importEvolution, listEvolutionRollouts, listEvolutions } from '../../src/store/evolution-store.js';
+import { getTrace } from '../../src/store/studio-store.js';
 import { agentTurn, proposerTurn, tasks } from '../fixtures/tiny-world.js';
 
 const config = { ...DEFAULT_EVOLUTION_CONFIG, suiteId: 'tiny', suiteHash: 's', agentModelId: 'scripted:agent', proposerModelId: 'scripted:proposer' };
@@ -18,10 +19,10 @@ describe('evolutions in IndexedDB', () => {
     const name = `evo-${Math.random()}`;
     const db = new StudioDatabase(name);
     const store = new DexieEvolutionStore(db, 'evo-a');
-    await createEvolution(store, { id: 'evo-a', config, baseHarness: createDefaultHarness(), tasks });
+    await createEvolution(store, { id: 'evo-a', config, baseHarness: createDefaultHarness(), tasks, ...models() });
     const controller = new AbortController();
     let progressCount = 0;
-    const paused = await runEvolution({ store, tasks, ...models(), createSandbox: async () => new JustBashSandbox(), signal: controller.signal, onProgress: () => ++progressCount === 10 && controller.abort() });
+    const paused = await runEvolution({ store, tasks, ...models(), createSandbox: async () => new JustBashSandbox(), signal: controller.signal, onEvent: (event) => void (event.type === 'rollout-end' && ++progressCount === 10 && controller.abort()) });
     expect(paused.status).toBe('paused');
     db.close();
 
@@ -30,13 +31,21 @@ describe('evolutions in IndexedDB', () => {
     expect(done.status).toBe('done');
     expect((await listEvolutions(reopened)).map((state) => state.id)).toEqual(['evo-a']);
     expect(await reopened.rollouts.count()).toBe(done.executedRollouts);
+    // One trace store: every rollout the evolution used opens like a run.
+    const used = await listEvolutionRollouts(reopened, done);
+    expect(used).toHaveLength(done.usedRollouts.length);
+    for (const rollout of used) {
+      expect(await reopened.runs.get(rollout.traceId)).toMatchObject({ kind: 'rollout', taskId: rollout.taskId, outcome: rollout.outcome });
+      const trace = await getTrace(reopened, rollout.traceId);
+      expect([trace[0].type, trace.at(-1)?.type]).toEqual(['run-start', 'run-end']);
+    }
     reopened.close();
     await Dexie.delete(name);
   });
 
   it('imports what the CLI wrote without overwriting an evolution of the same id', async () => {
     const cliDisk = new MemoryEvolutionStore();
-    await createEvolution(cliDisk, { id: 'evo-cli', config, baseHarness: createDefaultHarness(), tasks });
+    await createEvolution(cliDisk, { id: 'evo-cli', config, baseHarness: createDefaultHarness(), tasks, ...models() });
     await runEvolution({ store: cliDisk, tasks, ...models(), createSandbox: async () => new JustBashSandbox() });
     const name = `evo-${Math.random()}`;
     const db = new StudioDatabase(name);
@@ -46,7 +55,11 @@ describe('evolutions in IndexedDB', () => {
     expect(second.id).toMatch(/^evo-cli-imported-/);
     expect(await db.evolutions.count()).toBe(2);
     expect(await db.rollouts.count()).toBe(cliDisk.rollouts.size);
-    await expect(importEvolution(db, { nonsense: true } as never, [])).rejects.toThrow(/not an evolution state file/);
+    await expect(importEvolution(db, { nonsense: true }, [])).rejects.toThrow(/not an evolution state file .*no formatVersion/);
+    await expect(importEvolution(db, { ...cliDisk.state!, stage: 'banana' }, [])).rejects.toThrow(/stage/);
+    const [good] = [...cliDisk.rollouts.values()];
+    const third = await importEvolution(db, cliDisk.state!, [good, { ...good, outcome: 'banana' }, 'garbage']);
+    expect(third.skippedRollouts).toBe(2);
     db.close();
     await Dexie.delete(name);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDefaultHarness } from '../../src/core/harness/index.js';
 import { createEvolution, runEvolution } from '../../src/core/evolve/evolution-loop.js';
 import { DEFAULT_EVOLUTION_CONFIG, type EvolutionConfig, type EvolutionState, MemoryEvolutionStore, type EvolutionStore } from '../../src/core/evolve/state.js';
+import { advanceProgress, type EvolutionProgress, initialProgress } from '../../src/core/evolve/progress.js';
 import { ScriptedModel } from '../../src/core/model/scripted.js';
 import { JustBashSandbox } from '../../src/core/sandbox/just-bash-sandbox.js';
 import { agentTurn, canaryTask, isHard, proposerTurn, SECRET, tasks } from '../fixtures/tiny-world.js';
@@ -11,6 +12,11 @@ function createModels() {
   const proposer = new ScriptedModel((request) => proposerTurn(request), 'scripted:proposer');
   return { agent, proposer };
 }
+
+const modelsForCreate = () => {
+  const { agent, proposer } = createModels();
+  return { agentModel: agent, proposerModel: proposer };
+};
 
 const baseConfig = (overrides: Partial<EvolutionConfig> = {}): EvolutionConfig => ({
   ...DEFAULT_EVOLUTION_CONFIG,
@@ -23,7 +29,7 @@ const baseConfig = (overrides: Partial<EvolutionConfig> = {}): EvolutionConfig =
 
 async function evolve(store: EvolutionStore, config = baseConfig()) {
   const { agent, proposer } = createModels();
-  await createEvolution(store, { id: 'evo-1', config, baseHarness: createDefaultHarness(), tasks });
+  await createEvolution(store, { id: 'evo-1', config, baseHarness: createDefaultHarness(), tasks, agentModel: agent, proposerModel: proposer });
   const state = await runEvolution({ store, tasks, agentModel: agent, proposerModel: proposer, createSandbox: async () => new JustBashSandbox() });
   return { state, agent, proposer };
 }
@@ -42,7 +48,7 @@ function decisions(state: EvolutionState) {
 
 async function chooseCanary() {
   const store = new MemoryEvolutionStore();
-  await createEvolution(store, { id: 'probe', config: baseConfig(), baseHarness: createDefaultHarness(), tasks });
+  await createEvolution(store, { id: 'probe', config: baseConfig(), baseHarness: createDefaultHarness(), tasks, ...modelsForCreate() });
   return (await store.loadState())!;
 }
 
@@ -70,8 +76,11 @@ describe('the Self-Harness loop', () => {
     expect(good?.predictedFlipsHappened?.length).toBeGreaterThan(0);
 
     expect(bad?.status).toBe('rejected');
-    expect(bad?.decision?.reason).toMatch(/falls on heldOut/);
-    expect(bad?.decision?.flips.find((flip) => flip.taskId === canaryTask)).toMatchObject({ flip: 'pass→fail', split: 'heldOut' });
+    expect(bad?.decision?.reason).toMatch(/held-out task falls: /);
+    // Adaptive validation stopped at the canary's first failed attempt: no remaining rollout could undo that fall.
+    expect(bad?.decision?.flips.find((flip) => flip.taskId === canaryTask)).toMatchObject({ flip: 'regressed', split: 'heldOut', candidateAttempts: 1 });
+    expect(bad?.decision?.rollouts?.saved).toBeGreaterThan(10);
+    expect(good?.decision?.rollouts?.saved).toBeGreaterThan(0);
 
     // Version tree: base → good (adopted), base → bad (abandoned).
     const base = state.versions[state.baseHash];
@@ -109,7 +118,7 @@ describe('the Self-Harness loop', () => {
     const executed = first.state.executedRollouts;
     expect(executed).toBe(store.rollouts.size);
     const { agent, proposer } = createModels();
-    await createEvolution(store, { id: 'evo-2', config: baseConfig(), baseHarness: createDefaultHarness(), tasks });
+    await createEvolution(store, { id: 'evo-2', config: baseConfig(), baseHarness: createDefaultHarness(), tasks, agentModel: agent, proposerModel: proposer });
     const second = await runEvolution({ store, tasks, agentModel: agent, proposerModel: proposer, createSandbox: async () => new JustBashSandbox() });
     expect(second.executedRollouts).toBe(0);
     expect(agent.calls).toHaveLength(0);
@@ -140,17 +149,49 @@ describe('the Self-Harness loop', () => {
     expect(after.currentHash).toBe(after.baseHash);
   });
 
+  it('counts progress exactly: a stage never shows more rollouts done than planned, and ends with all of them', async () => {
+    const store = new MemoryEvolutionStore();
+    const { agent, proposer } = createModels();
+    await createEvolution(store, { id: 'progress', config: baseConfig(), baseHarness: createDefaultHarness(), tasks, agentModel: agent, proposerModel: proposer });
+    let progress: EvolutionProgress | undefined;
+    const ended: Array<[string, number, number]> = [];
+    await runEvolution({
+      store,
+      tasks,
+      agentModel: agent,
+      proposerModel: proposer,
+      createSandbox: async () => new JustBashSandbox(),
+      onEvent: (event, state) => {
+        progress = advanceProgress(progress ?? initialProgress(state), event, state);
+        expect(progress.rolloutsDone).toBeLessThanOrEqual(progress.rolloutsPlanned);
+        if (event.type === 'stage-end') ended.push([event.stage, progress.rolloutsDone, progress.rolloutsPlanned]);
+      },
+    });
+    expect(ended.map(([stage]) => stage)).toEqual(['evaluate', 'mine', 'propose', 'validate', 'merge', 'evaluate', 'final_test']);
+    for (const [, done, planned] of ended) expect(done).toBe(planned);
+    expect(ended.find(([stage]) => stage === 'validate')![2]).toBeLessThan(3 * 9 * 2); // adaptive validation saved some
+  });
+
+  it('refuses settings that could never run, before anything is stored', async () => {
+    const store = new MemoryEvolutionStore();
+    await expect(createEvolution(store, { id: 'x', config: baseConfig({ attempts: 0.5 }), baseHarness: createDefaultHarness(), tasks, ...modelsForCreate() })).rejects.toThrow(/invalid evolution settings: config.attempts/);
+    await expect(createEvolution(store, { id: 'x', config: baseConfig({ acceptance: { kind: 'statistical', alpha: 5 } }), baseHarness: createDefaultHarness(), tasks, ...modelsForCreate() })).rejects.toThrow(/config.acceptance.alpha/);
+    expect(store.state).toBeUndefined();
+  });
+
   it('a proposer that answers garbage is a recorded failed stage, not a crash', async () => {
     await chooseCanary();
     const store = new MemoryEvolutionStore();
     const agent = new ScriptedModel((request) => agentTurn(request), 'scripted:agent');
     const proposer = new ScriptedModel(() => ({ text: 'I am not JSON at all' }), 'scripted:proposer');
-    await createEvolution(store, { id: 'evo-g', config: baseConfig({ budget: { maxIterations: 2 } }), baseHarness: createDefaultHarness(), tasks });
+    await createEvolution(store, { id: 'evo-g', config: baseConfig({ budget: { maxIterations: 2 } }), baseHarness: createDefaultHarness(), tasks, agentModel: agent, proposerModel: proposer });
     const state = await runEvolution({ store, tasks, agentModel: agent, proposerModel: proposer, createSandbox: async () => new JustBashSandbox() });
     expect(state.status).toBe('done');
-    expect(state.stageFailures.map((failure) => failure.stage)).toEqual(['mine', 'mine']);
+    expect(state.stageFailures.map((failure) => failure.stage)).toEqual(['mine']);
     expect(state.stageFailures[0].error).toMatch(/no JSON object found/);
-    expect(proposer.calls).toHaveLength(6); // 1 try + 2 retries, in each of 2 iterations
+    expect(proposer.calls).toHaveLength(3); // 1 try + 2 retries; iteration 2 would ask the same of the same harness, so it does not run
+    expect(state.stopReason).toMatch(/iteration 1 left the harness unchanged/);
+    expect(state.iterations).toHaveLength(1);
   });
 });
 
@@ -193,7 +234,7 @@ describe('resuming after a kill', () => {
     };
     for (let trial = 0; trial < 6; trial++) {
       const disk = new MemoryEvolutionStore();
-      await createEvolution(disk, { id: 'evo-1', config: baseConfig(), baseHarness: createDefaultHarness(), tasks });
+      await createEvolution(disk, { id: 'evo-1', config: baseConfig(), baseHarness: createDefaultHarness(), tasks, ...modelsForCreate() });
       const puts: string[] = [];
       const originalPut = disk.putRollout.bind(disk);
       disk.putRollout = async (record) => {
@@ -222,7 +263,7 @@ describe('resuming after a kill', () => {
     await chooseCanary();
     const reference = decisions((await evolve(new MemoryEvolutionStore())).state);
     const disk = new MemoryEvolutionStore();
-    await createEvolution(disk, { id: 'evo-1', config: baseConfig(), baseHarness: createDefaultHarness(), tasks });
+    await createEvolution(disk, { id: 'evo-1', config: baseConfig(), baseHarness: createDefaultHarness(), tasks, ...modelsForCreate() });
     const controller = new AbortController();
     const { agent, proposer } = createModels();
     let seen = 0;
@@ -233,8 +274,8 @@ describe('resuming after a kill', () => {
       proposerModel: proposer,
       createSandbox: async () => new JustBashSandbox(),
       signal: controller.signal,
-      onProgress: () => {
-        if (++seen === 15) controller.abort();
+      onEvent: (event) => {
+        if (event.type === 'rollout-end' && ++seen === 15) controller.abort();
       },
     });
     expect(paused.status).toBe('paused');

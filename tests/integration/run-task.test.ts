@@ -38,6 +38,27 @@ const shell = (command: string) => ({ toolCalls: [{ name: 'shell', args: { comma
 const finish = { toolCalls: [{ name: 'finish', args: {} }] };
 
 describe('running a task', () => {
+  it('an unreachable model (5xx, dropped connection, 429 after retries, bad key) is an infrastructure error, never a fail', async () => {
+    const serverError = { error: { kind: 'network' as const, status: 500, message: 'server error (500): upstream down', retryable: true } };
+    const { result, events } = await attempt([shell('echo 3 > count.txt'), serverError, serverError, serverError]);
+    // The agent had already written the right answer; a run cut off by the server still does not count as a pass.
+    expect(result).toMatchObject({ outcome: 'infra_error', infrastructure: 'model', agentEndReason: 'model_error' });
+    expect(result.reason).toMatch(/the model could not be reached: model error \(network\): server error \(500\)/);
+    expect(result.verifier).toBeUndefined();
+    const runEnd = events.at(-1);
+    expect(runEnd?.type === 'run-end' && runEnd.modelError?.status).toBe(500);
+    const denied = await attempt([{ error: { kind: 'auth', status: 401, message: 'authentication failed (401)', retryable: false } }]);
+    expect(denied.result).toMatchObject({ outcome: 'infra_error', infrastructure: 'model' });
+  }, 20_000);
+
+  it('a model that answers but cannot be used (context overflow, malformed answers) is the agent\'s error', async () => {
+    const overflow = await attempt([{ error: { kind: 'context_overflow', status: 400, message: 'context window exceeded', retryable: false } }]);
+    expect(overflow.result).toMatchObject({ outcome: 'agent_error' });
+    expect(overflow.result.infrastructure).toBeUndefined();
+    const garbage = await attempt([{ text: 'no' }, { text: 'no' }, { text: 'no' }]);
+    expect(garbage.result.outcome).toBe('agent_error');
+  });
+
   it('passes when the verifier accepts the agent\'s work', async () => {
     const { result } = await attempt([shell('wc -l < data.txt > count.txt'), finish]);
     expect(result).toMatchObject({ outcome: 'pass', agentEndReason: 'finished', steps: 2 });

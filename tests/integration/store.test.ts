@@ -5,7 +5,9 @@ import { createDefaultHarness } from '../../src/core/harness/index.js';
 import { ScriptedModel } from '../../src/core/model/scripted.js';
 import { JustBashSandbox } from '../../src/core/sandbox/just-bash-sandbox.js';
 import type { Task } from '../../src/core/tasks/types.js';
+import { rolloutKey } from '../../src/core/evolve/state.js';
 import { StudioDatabase } from '../../src/store/db.js';
+import { DexieEvolutionStore } from '../../src/store/evolution-store.js';
 import { runBatch } from '../../src/store/run-batch.js';
 import type { ModelProfile } from '../../src/core/model/profile.js';
 import { deleteModelProfile, getActiveModelProfileId, getEvolutionProfiles, listModelProfiles, saveModelProfile, setActiveModelProfileId } from '../../src/store/model-profiles.js';
@@ -154,7 +156,7 @@ describe('schema upgrade', () => {
 
     const db = new StudioDatabase(dbName);
     await db.open();
-    expect(db.verno).toBe(4);
+    expect(db.verno).toBe(5);
     expect(await db.evolutions.count()).toBe(0);
     const runs = await db.runs.orderBy('startedAt').toArray();
     expect(runs.map((run) => run.outcome)).toEqual(['pass', 'fail']);
@@ -200,7 +202,7 @@ describe('schema upgrade', () => {
 
     const db = new StudioDatabase(dbName);
     await db.open();
-    expect(db.verno).toBe(4);
+    expect(db.verno).toBe(5);
     const profiles = await listModelProfiles(db);
     expect(profiles.map((profile) => [profile.id, profile.label])).toEqual([
       ['openai-compatible', 'qwen2.5:7b @ localhost:11434'],
@@ -220,6 +222,84 @@ describe('schema upgrade', () => {
     expect(await getEvolutionProfiles(db, 'evo-c')).toBeUndefined();
     // The migrated profiles are valid under today's rules, so they can be edited and saved again.
     for (const profile of profiles) expect(await saveModelProfile(db, profile)).toMatchObject({ ok: true });
+    db.close();
+  });
+
+  it('upgrades a schema-v3 rollout cache into the one trace store: every rollout opens like a run, nothing lost', async () => {
+    dbName = `legacy-v3-${Math.random().toString(36).slice(2)}`;
+    // A frozen copy of the v3 schema: rollouts kept their events inline.
+    const legacy = new Dexie(dbName);
+    legacy.version(3).stores({
+      harnesses: '&hash, parentHash, createdAt',
+      runs: '&id, batchId, harnessHash, modelId, taskId, startedAt, [harnessHash+modelId+taskId+attempt]',
+      traceEvents: '[runId+seq], runId',
+      settings: '&key',
+      batches: '&id, startedAt',
+      evolutions: '&id, startedAt, status',
+      rollouts: '&key, harnessHash, taskId, createdAt',
+    });
+    const key = rolloutKey({ harnessHash: 'h1', modelId: 'scripted:agent', suiteHash: 's', taskId: 'write-hello', attempt: 1 });
+    const events = [
+      { type: 'run-start', seq: 0, timestamp: 1, traceFormat: 1, taskId: 'write-hello', harnessHash: 'h1', modelId: 'scripted:agent', systemPrompt: 'p', instruction: 'i' },
+      { type: 'run-end', seq: 1, timestamp: 2, reason: 'finished', message: 'done', steps: 1, toolCalls: 0, formatErrors: 0, usage: { inputTokens: 1, outputTokens: 1 }, durationMs: 5 },
+    ];
+    await legacy.table('rollouts').add({ harnessHash: 'h1', modelId: 'scripted:agent', suiteHash: 's', taskId: 'write-hello', attempt: 1, key, outcome: 'fail', reason: 'verifier failed', usage: { inputTokens: 1, outputTokens: 1 }, steps: 1, durationMs: 5, events, createdAt: 100 });
+    await legacy.table('runs').add({ id: 'r1', batchId: 'b', harnessHash: 'h1', modelId: 'm', taskId: 'a', suiteId: 's', attempt: 1, status: 'done', outcome: 'pass', usage: { inputTokens: 1, outputTokens: 1 }, steps: 2, startedAt: 1 });
+    legacy.close();
+
+    const db = new StudioDatabase(dbName);
+    await db.open();
+    expect(db.verno).toBe(5);
+    const row = await db.rollouts.get(key);
+    expect(row?.events).toBeUndefined();
+    expect(row?.traceId).toMatch(/^rollout-[0-9a-f]{16}$/);
+    expect(await db.runs.get(row!.traceId)).toMatchObject({ kind: 'rollout', rolloutKey: key, taskId: 'write-hello', outcome: 'fail', status: 'done' });
+    expect((await getTrace(db, row!.traceId)).map((event) => event.type)).toEqual(['run-start', 'run-end']);
+    // The cache reads it back whole, and the Run page lists only its own runs.
+    const cached = await new DexieEvolutionStore(db, 'any').getRollout(key);
+    expect(cached?.events.map((event) => event.seq)).toEqual([0, 1]);
+    expect((await listRuns(db)).map((run) => run.id)).toEqual(['r1']);
+    db.close();
+  });
+
+  it('upgrades a schema-v4 database (saved profiles, rollouts with inline events) to v5 without touching its profiles', async () => {
+    dbName = `legacy-v4-${Math.random().toString(36).slice(2)}`;
+    // A frozen copy of the v4 schema: profiles in their own tables, rollouts still carrying their events.
+    const legacy = new Dexie(dbName);
+    legacy.version(4).stores({
+      harnesses: '&hash, parentHash, createdAt',
+      runs: '&id, batchId, harnessHash, modelId, taskId, startedAt, [harnessHash+modelId+taskId+attempt]',
+      traceEvents: '[runId+seq], runId',
+      settings: '&key',
+      batches: '&id, startedAt',
+      evolutions: '&id, startedAt, status',
+      rollouts: '&key, harnessHash, taskId, createdAt',
+      modelProfiles: '&id, createdAt',
+      evolutionProfiles: '&evolutionId',
+    });
+    const profile = { id: 'p1', provider: 'openai-compatible', label: 'local qwen', baseUrl: 'http://localhost:11434/v1', model: 'qwen2.5:7b', apiKey: 'sk-kept', actionProtocol: 'json_action' };
+    await legacy.table('modelProfiles').add({ id: 'p1', profile, createdAt: 1, updatedAt: 2 });
+    await legacy.table('evolutionProfiles').add({ evolutionId: 'evo-a', agentProfileId: 'p1', agentProfileName: 'local qwen', proposerProfileId: 'p1', proposerProfileName: 'local qwen' });
+    await legacy.table('settings').put({ key: 'activeModelProfileId', value: 'p1' });
+    const key = rolloutKey({ harnessHash: 'h1', modelId: 'openai-compatible:qwen2.5:7b', suiteHash: 's', taskId: 'write-hello', attempt: 2 });
+    const events = [
+      { type: 'run-start', seq: 0, timestamp: 1, traceFormat: 1, taskId: 'write-hello', harnessHash: 'h1', modelId: 'openai-compatible:qwen2.5:7b', systemPrompt: 'p', instruction: 'i' },
+      { type: 'run-end', seq: 1, timestamp: 2, reason: 'finished', message: 'done', steps: 1, toolCalls: 0, formatErrors: 0, usage: { inputTokens: 1, outputTokens: 1 }, durationMs: 5 },
+    ];
+    await legacy.table('rollouts').add({ harnessHash: 'h1', modelId: 'openai-compatible:qwen2.5:7b', suiteHash: 's', taskId: 'write-hello', attempt: 2, key, outcome: 'pass', reason: 'verifier passed', usage: { inputTokens: 1, outputTokens: 1 }, steps: 1, durationMs: 5, events, createdAt: 100 });
+    legacy.close();
+
+    const db = new StudioDatabase(dbName);
+    await db.open();
+    expect(db.verno).toBe(5);
+    expect(await listModelProfiles(db)).toEqual([profile]);
+    expect(await getActiveModelProfileId(db)).toBe('p1');
+    expect(await getEvolutionProfiles(db, 'evo-a')).toMatchObject({ agentProfileId: 'p1', proposerProfileId: 'p1' });
+    const row = await db.rollouts.get(key);
+    expect(row?.events).toBeUndefined();
+    expect(await db.runs.get(row!.traceId)).toMatchObject({ kind: 'rollout', rolloutKey: key, attempt: 2, outcome: 'pass' });
+    const cached = await new DexieEvolutionStore(db, 'any').getRollout(key);
+    expect(cached?.events.map((event) => event.type)).toEqual(['run-start', 'run-end']);
     db.close();
   });
 });

@@ -79,14 +79,17 @@ describe('the evolution form', () => {
     expect(form.said()).toBe('An evolution needs at least 4 tasks (held-in, held-out and test); this suite has 3.');
   });
 
-  it('warns, before the run, that the statistical rule can never accept on 4 tasks with k = 1', async () => {
+  it('warns, before the run, that the statistical rule can never accept on 4 tasks with k = 1 or 2', async () => {
     const form = await renderForm(4);
     expect(form.byTestId('evolve-warnings')).toBeNull();
     await form.type('evolve-acceptance', 'statistical');
     await form.type('evolve-attempts', '1');
-    expect(form.byTestId('evolve-warnings')?.textContent).toMatch(/can never accept an edit here.*p=0\.125 ≥ α.*at least 2 attempts per task/);
+    // 2 held-in tasks × 1 attempt: the held-in sign test's best p is 0.25; k = 2 (p = 0.0625) is still not enough.
+    expect(form.byTestId('evolve-warnings')?.textContent).toMatch(/can never accept an edit here.*p=0\.250 ≥ α.*at least 3 attempts per task/);
     expect(form.start.disabled).toBe(false); // a warning, not a refusal: the person decides
     await form.type('evolve-attempts', '2');
+    expect(form.byTestId('evolve-warnings')?.textContent).toMatch(/p=0\.0625 ≥ α/);
+    await form.type('evolve-attempts', '3');
     expect(form.byTestId('evolve-warnings')).toBeNull();
   });
 });

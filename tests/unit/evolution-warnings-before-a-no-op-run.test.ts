@@ -8,7 +8,8 @@ import type { Task } from '../../src/core/tasks/types.js';
 /**
  * A suite too small for the acceptance rule to ever accept an edit used to run to the end and accept nothing, with no
  * word why. The warning is said before the run; here it is checked against the gate itself on the best case a
- * candidate can reach: every held-in and held-out attempt failed before and passes after.
+ * candidate can reach: every held-in and held-out attempt failed before and passes after. (The statistical rule's sign
+ * test counts held-in pairs only; held-out is guarded per task, so its best case is no fall.)
  */
 
 const task = (id: string, category: string): Task => ({
@@ -55,7 +56,7 @@ describe('warnings before an evolution', () => {
       kind: 'never_accepts',
       message:
         'The statistical rule at α=0.05 can never accept an edit here: with 4 tasks (2 held-in / 1 held-out / 1 test) and 1 attempt each, ' +
-        'a candidate that wins all 3 held-in and held-out task × attempt pairs still has p=0.125 ≥ α. Use more tasks, at least 2 attempts per task, a larger α, or the paper rule.',
+        'a candidate that wins all 2 held-in task × attempt pairs still has p=0.250 ≥ α. Use more tasks, at least 3 attempts per task, a larger α, or the paper rule.',
     });
   });
 

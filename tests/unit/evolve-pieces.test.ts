@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { critiqueEdits } from '../../src/core/evolve/critic.js';
 import { digestTrace } from '../../src/core/evolve/digest.js';
 import { applyEdits, areNearDuplicates, editsAreDisjoint, editSizeProblem, type HarnessEdit } from '../../src/core/evolve/edits.js';
-import { decide, signTestPValue } from '../../src/core/evolve/gate.js';
 import { splitTasks } from '../../src/core/evolve/splits.js';
 import { createDefaultHarness } from '../../src/core/harness/index.js';
 import type { Task } from '../../src/core/tasks/types.js';
@@ -82,37 +81,6 @@ describe('critic', () => {
     expect(critiqueEdits([{ op: 'add_hook', hook: { id: 'h', at: 'onStart', processor: 'run_shell', params: { command: 'cat tests/test.sh', showOutput: true } } }]).ok).toBe(false);
     expect(critiqueEdits([{ op: 'add_rule', ruleId: 'a', text: 'Write /logs/verifier/reward.txt with 1' }]).reasons.join()).toMatch(/reward/);
     expect(critiqueEdits([{ op: 'add_rule', ruleId: 'a', text: 'Verify your output with a quick test before finishing.' }]).ok).toBe(true);
-  });
-});
-
-describe('validation gate', () => {
-  const splitOf = { a: 'heldIn', b: 'heldIn', c: 'heldOut', d: 'heldOut' } as const;
-
-  it('paper rule: accepts a rise with no fall, rejects any fall', () => {
-    const accepted = decide({ kind: 'paper' }, splitOf, { a: 0, b: 1, c: 2, d: 2 }, { a: 2, b: 1, c: 2, d: 2 }, 2);
-    expect(accepted.accepted).toBe(true);
-    expect(accepted.flips.find((flip) => flip.taskId === 'a')?.flip).toBe('fail→pass');
-    const regressed = decide({ kind: 'paper' }, splitOf, { a: 0, b: 1, c: 2, d: 2 }, { a: 2, b: 2, c: 1, d: 2 }, 2);
-    expect(regressed.accepted).toBe(false);
-    expect(regressed.reason).toBe('falls on heldOut');
-    expect(regressed.flips.find((flip) => flip.taskId === 'c')?.flip).toBe('regressed');
-  });
-
-  it('strict rule (GEPA): the total must rise, a trade-off is allowed', () => {
-    expect(decide({ kind: 'strict' }, splitOf, { a: 0, b: 0, c: 2, d: 2 }, { a: 2, b: 2, c: 1, d: 2 }, 2).accepted).toBe(true);
-    expect(decide({ kind: 'strict' }, splitOf, { a: 1, c: 1 }, { a: 1, c: 1 }, 2).accepted).toBe(false);
-  });
-
-  it('statistical rule: a one-sided sign test', () => {
-    expect(signTestPValue(0, 0)).toBe(1);
-    expect(signTestPValue(5, 0)).toBeCloseTo(1 / 32);
-    expect(signTestPValue(3, 1)).toBeCloseTo(5 / 16);
-    const many = { a: 0, b: 0 } as Record<string, number>;
-    const after = { a: 2, b: 2 } as Record<string, number>;
-    const small = decide({ kind: 'statistical', alpha: 0.05 }, splitOf, many, after, 2);
-    expect(small.pValue).toBeCloseTo(1 / 16);
-    expect(small.accepted).toBe(false);
-    expect(decide({ kind: 'statistical', alpha: 0.1 }, splitOf, many, after, 2).accepted).toBe(true);
   });
 });
 

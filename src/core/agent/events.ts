@@ -36,7 +36,21 @@ export type AgentEvent = EventBase &
     | { type: 'tool-result'; step: number; callId: string; tool: string; ok: boolean; output: string; exitCode?: number; durationMs: number; truncated?: boolean }
     | { type: 'policy-intervention'; step: number; policy: PolicyName; action: 'inject' | 'warn' | 'block' | 'truncate' | 'refuse_finish'; message: string }
     | { type: 'hook-result'; step: number; hookId: string; at: HookPoint; processor: string; ok: boolean; message: string }
-    | { type: 'run-end'; reason: AgentEndReason; message: string; steps: number; toolCalls: number; formatErrors: number; usage: TokenUsage; durationMs: number }
+    | {
+        type: 'run-end';
+        reason: AgentEndReason;
+        message: string;
+        steps: number;
+        toolCalls: number;
+        formatErrors: number;
+        usage: TokenUsage;
+        durationMs: number;
+        /**
+         * The model error that ended the run, when `reason` is `model_error` (its kind says whether it was the model's
+         * fault) or `model_unavailable` (kind `engine_failed`: the in-page model's worker could not load or died).
+         */
+        modelError?: ModelError;
+      }
   );
 
 export type AgentEventType = AgentEvent['type'];

@@ -1,5 +1,5 @@
 import type { HarnessDocument, HookPoint } from '../harness/schema.js';
-import { type ChatMessage, type ChatModel, collectResponse, type ModelResponse, type TokenUsage } from '../model/types.js';
+import { type ChatMessage, type ChatModel, collectResponse, type ModelError, type ModelResponse, type TokenUsage } from '../model/types.js';
 import { isSandboxUnavailable, SANDBOX_WORKDIR, type Sandbox } from '../sandbox/types.js';
 import { type Action, JSON_ACTION_SCHEMA, parseActions } from './action-parser.js';
 import { type AgentEndReason, type AgentEvent, type AgentEventInput, type RunEndEvent, TRACE_FORMAT_VERSION } from './events.js';
@@ -86,8 +86,8 @@ async function* agentSteps(options: RunAgentOptions): AsyncGenerator<AgentEvent,
     { role: 'user', content: `Begin working on the task now. ${protocol === 'json_action' ? 'Answer with one JSON action.' : 'Use the tools.'}` },
   ];
 
-  const end = (reason: AgentEndReason, message: string): RunEndEvent =>
-    stamp({ type: 'run-end', reason, message, steps: state.step, toolCalls: state.toolCalls, formatErrors, usage: { ...usage }, durationMs: now() - started }) as RunEndEvent;
+  const end = (reason: AgentEndReason, message: string, modelError?: ModelError): RunEndEvent =>
+    stamp({ type: 'run-end', reason, message, steps: state.step, toolCalls: state.toolCalls, formatErrors, usage: { ...usage }, durationMs: now() - started, ...(modelError ? { modelError } : {}) }) as RunEndEvent;
   const stoppedReason = (): [AgentEndReason, string] =>
     timedOut ? ['timeout', `agent time limit of ${task.agentTimeoutSec}s reached`] : ['aborted', 'stopped by the user'];
 
@@ -150,8 +150,8 @@ async function* agentSteps(options: RunAgentOptions): AsyncGenerator<AgentEvent,
       if (!response.ok) {
         if (signal.aborted) return end(...stoppedReason());
         if (!response.error.retryable) yield stamp({ type: 'model-error', step: state.step, error: response.error });
-        if (response.error.kind === 'engine_failed') return end('model_unavailable', response.error.message);
-        return end('model_error', `model error (${response.error.kind}): ${response.error.message}`);
+        if (response.error.kind === 'engine_failed') return end('model_unavailable', response.error.message, response.error);
+        return end('model_error', `model error (${response.error.kind}): ${response.error.message}`, response.error);
       }
       yield stamp({ type: 'model-response', step: state.step, text: response.text, toolCalls: response.toolCalls, usage: response.usage, durationMs: now() - requestStarted });
 

@@ -20,10 +20,13 @@ export const EVOLUTION_SETTING_LABELS = {
   topWeaknesses: 'Weaknesses to address per iteration',
   acceptance: 'Acceptance rule',
   alpha: 'α (one-sided)',
+  heldOutTolerance: 'Passes a held-out task may lose (tolerance)',
+  adaptiveValidation: 'Adaptive validation',
   maxIterations: 'Max iterations',
   maxRollouts: 'Rollout budget',
   maxTokens: 'Token budget',
   maxWallTimeMs: 'Time budget',
+  maxFinalTestRollouts: 'Final-test budget (rollouts)',
   convergenceIterations: 'Stop after iterations without an accepted edit',
 } as const;
 
@@ -61,12 +64,15 @@ export const splitRatiosSchema = z
 
 const alphaMessage = (issue: { input?: unknown }) => `${EVOLUTION_SETTING_LABELS.alpha} must be a number between 0 and 1 (both excluded), not ${shown(issue.input)}`;
 
+/** Passes a held-out task may lose before the paper and statistical rules call it a fall (0 unless set). */
+const heldOutTolerance = () => count(EVOLUTION_SETTING_LABELS.heldOutTolerance, 0).optional();
+
 export const acceptanceRuleSchema = z.discriminatedUnion(
   'kind',
   [
-    z.object({ kind: z.literal('paper') }),
+    z.object({ kind: z.literal('paper'), heldOutTolerance: heldOutTolerance() }),
     z.object({ kind: z.literal('strict') }),
-    z.object({ kind: z.literal('statistical'), alpha: z.number({ error: alphaMessage }).gt(0, { error: alphaMessage }).lt(1, { error: alphaMessage }) }),
+    z.object({ kind: z.literal('statistical'), alpha: z.number({ error: alphaMessage }).gt(0, { error: alphaMessage }).lt(1, { error: alphaMessage }), heldOutTolerance: heldOutTolerance() }),
   ],
   {
     error: (issue) => {
@@ -87,7 +93,13 @@ export const evolutionBudgetSchema = z.object({
   maxRollouts: count(EVOLUTION_SETTING_LABELS.maxRollouts).optional(),
   /** Agent plus proposer tokens. */
   maxTokens: count(EVOLUTION_SETTING_LABELS.maxTokens).optional(),
+  /** Wall-clock time over every session; at the limit the rollout or model call in flight is aborted and the evolution pauses. */
   maxWallTimeMs: positive(EVOLUTION_SETTING_LABELS.maxWallTimeMs).optional(),
+  /**
+   * Rollouts the final test may use: the first and last version on the test split (and the last version's held-in
+   * score when validation did not measure it whole). Default: as many as that needs. Decision budgets do not bound it.
+   */
+  maxFinalTestRollouts: count(EVOLUTION_SETTING_LABELS.maxFinalTestRollouts, 0).optional(),
 });
 
 /** What a person chooses for an evolution (the page's form, the CLI's flags). */
@@ -104,6 +116,11 @@ export const evolutionSettingsSchema = z.object({
   convergenceIterations: count(EVOLUTION_SETTING_LABELS.convergenceIterations),
   /** Pause before each merge so a person accepts or rejects each gate-approved candidate. */
   reviewBeforeMerge: z.boolean({ error: 'review before merge must be true or false' }),
+  /**
+   * Run a candidate's rollouts in the order that settles the gate earliest and stop once no remaining rollout can change
+   * the decision (same decisions as full validation, fewer rollouts). Off: every held-in and held-out rollout runs.
+   */
+  adaptiveValidation: z.boolean({ error: `${EVOLUTION_SETTING_LABELS.adaptiveValidation} must be on or off (true or false)` }),
 });
 
 /** The settings plus what the evolution runs on, as saved in its state. */
@@ -128,6 +145,7 @@ export const DEFAULT_EVOLUTION_SETTINGS: EvolutionSettings = {
   budget: { maxIterations: 3 },
   convergenceIterations: 2,
   reviewBeforeMerge: false,
+  adaptiveValidation: true,
 };
 
 /** One thing wrong with a setting: where (`attempts`, `budget.maxRollouts`, `acceptance.alpha`) and what to fix. */

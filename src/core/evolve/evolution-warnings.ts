@@ -1,5 +1,5 @@
 import type { EvolutionSettings } from './config.js';
-import { signTestPValue } from './gate.js';
+import { statisticalFeasibility } from './gate.js';
 import { splitSizes } from './splits.js';
 
 export interface EvolutionWarning {
@@ -17,9 +17,10 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
  * What keeps an evolution on `taskCount` tasks from doing its job, said before it starts rather than discovered as a
  * run that silently accepts nothing. Split sizes follow from the count and ratios alone (`splitSizes`).
  *
- * The statistical rule's best case is a candidate that wins every held-in and held-out task × attempt pair it runs and
- * loses none; if even that sign test's p is not below α, no edit can be accepted. This mirrors `decide` in gate.ts
- * (tests/unit/evolution-warnings.test.ts runs both on the best case, so they cannot drift apart unnoticed).
+ * The statistical rule's sign test counts held-in task × attempt pairs only (held-out is guarded per task); its best
+ * case is a candidate that wins every held-in pair and loses none. If even that p is not below α, no edit can be
+ * accepted. The numbers come from the gate's own `statisticalFeasibility`, and
+ * tests/unit/evolution-warnings-before-a-no-op-run.test.ts runs `decide` on the best case, so they cannot drift apart.
  */
 export function evolutionWarnings(settings: Pick<EvolutionSettings, 'splitRatios' | 'attempts' | 'acceptance'>, taskCount: number): EvolutionWarning[] {
   const sizes = splitSizes(taskCount, settings.splitRatios);
@@ -32,17 +33,15 @@ export function evolutionWarnings(settings: Pick<EvolutionSettings, 'splitRatios
     });
   } else if (settings.acceptance.kind === 'statistical') {
     const alpha = settings.acceptance.alpha;
-    const pairs = (sizes.heldIn + sizes.heldOut) * settings.attempts;
-    const smallestP = signTestPValue(pairs, 0);
-    if (smallestP >= alpha) {
-      let attemptsNeeded = settings.attempts + 1;
-      while (signTestPValue((sizes.heldIn + sizes.heldOut) * attemptsNeeded, 0) >= alpha) attemptsNeeded += 1;
+    const feasibility = statisticalFeasibility(alpha, sizes.heldIn, settings.attempts);
+    if (!feasibility.possible) {
+      const pairs = sizes.heldIn * settings.attempts;
       warnings.push({
         kind: 'never_accepts',
         message:
           `The statistical rule at α=${alpha} can never accept an edit here: with ${plural(taskCount, 'task')} (${split}) and ${plural(settings.attempts, 'attempt')} each, ` +
-          `a candidate that wins all ${pairs} held-in and held-out task × attempt pairs still has p=${smallestP.toPrecision(3)} ≥ α. ` +
-          `Use more tasks, at least ${attemptsNeeded} attempts per task, a larger α, or the paper rule.`,
+          `a candidate that wins all ${pairs} held-in task × attempt pairs still has p=${feasibility.smallestPValue.toPrecision(3)} ≥ α. ` +
+          `Use more tasks, at least ${feasibility.attemptsNeeded} attempts per task, a larger α, or the paper rule.`,
       });
     }
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ChatModel, TokenUsage } from '../model/types.js';
+import type { ChatModel, ModelError, TokenUsage } from '../model/types.js';
 import { renderDigest, type TraceDigest } from './digest.js';
 import { callForJson } from './structured-call.js';
 
@@ -38,7 +38,9 @@ export interface Weakness {
   score: number;
 }
 
-export type MiningResult = { ok: true; weaknesses: Weakness[]; usage: TokenUsage; attempts: number } | { ok: false; error: string; usage: TokenUsage; attempts: number };
+export type MiningResult =
+  | { ok: true; weaknesses: Weakness[]; usage: TokenUsage; attempts: number }
+  | { ok: false; error: string; usage: TokenUsage; attempts: number; modelError?: ModelError };
 
 export function miningPrompt(digests: readonly TraceDigest[]): { system: string; user: string } {
   return {
@@ -80,7 +82,7 @@ export function miningDecodingSchema(failedTaskIds: readonly string[], failedAtt
 export async function mineWeaknesses(model: ChatModel, digests: readonly TraceDigest[], options: { signal?: AbortSignal; retries?: number } = {}): Promise<MiningResult> {
   const failedTaskIds = new Set(digests.map((digest) => digest.taskId));
   const answer = await callForJson(model, miningPrompt(digests), MiningAnswer, { ...options, jsonSchema: miningDecodingSchema([...failedTaskIds], digests.length) });
-  if (!answer.ok || !answer.value) return { ok: false, error: answer.error ?? 'mining failed', usage: answer.usage, attempts: answer.attempts };
+  if (!answer.ok || !answer.value) return { ok: false, error: answer.error ?? 'mining failed', usage: answer.usage, attempts: answer.attempts, modelError: answer.modelError };
   const seen = new Set<string>();
   const weaknesses: Weakness[] = [];
   for (const mined of answer.value.weaknesses) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { canonicalJson } from '../harness/canonical.js';
 import type { HarnessDocument } from '../harness/schema.js';
-import type { ChatModel, TokenUsage } from '../model/types.js';
+import type { ChatModel, ModelError, TokenUsage } from '../model/types.js';
 import { critiqueEdits } from './critic.js';
 import { renderDigest, type TraceDigest } from './digest.js';
 import { applyEdits, areNearDuplicates, EDIT_LIMITS, editSizeProblem, HarnessEdit } from './edits.js';
@@ -65,7 +65,9 @@ export function proposalPrompt(harness: HarnessDocument, weakness: Weakness, dig
   };
 }
 
-export type ProposalResult = { ok: true; candidates: Candidate[]; rejected: RejectedProposal[]; usage: TokenUsage; attempts: number } | { ok: false; error: string; usage: TokenUsage; attempts: number };
+export type ProposalResult =
+  | { ok: true; candidates: Candidate[]; rejected: RejectedProposal[]; usage: TokenUsage; attempts: number }
+  | { ok: false; error: string; usage: TokenUsage; attempts: number; modelError?: ModelError };
 
 /**
  * Harness proposal for one weakness: ask for n candidates, then keep only those that parse as typed edits, stay small,
@@ -104,7 +106,7 @@ export async function proposeCandidates(
       required: ['candidates'],
     },
   });
-  if (!answer.ok || !answer.value) return { ok: false, error: answer.error ?? 'proposal failed', usage: answer.usage, attempts: answer.attempts };
+  if (!answer.ok || !answer.value) return { ok: false, error: answer.error ?? 'proposal failed', usage: answer.usage, attempts: answer.attempts, modelError: answer.modelError };
   const candidates: Candidate[] = [];
   const rejected: RejectedProposal[] = [];
   const originalHarness = canonicalJson(harness);

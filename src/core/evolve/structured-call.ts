@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { extractJsonObject } from '../agent/action-parser.js';
-import { type ChatMessage, type ChatModel, collectResponse, type TokenUsage } from '../model/types.js';
+import { type ChatMessage, type ChatModel, collectResponse, type ModelError, type TokenUsage } from '../model/types.js';
 
 export interface StructuredCallResult<T> {
   ok: boolean;
@@ -9,6 +9,8 @@ export interface StructuredCallResult<T> {
   error?: string;
   attempts: number;
   usage: TokenUsage;
+  /** When the last try failed because of the model call itself (not its answer): the error, with its kind. */
+  modelError?: ModelError;
 }
 
 /**
@@ -28,13 +30,15 @@ export async function callForJson<T>(
     { role: 'user', content: prompt.user },
   ];
   let error = 'no answer';
+  let modelError: ModelError | undefined;
   for (let attempt = 1; attempt <= retries + 1; attempt++) {
     const response = await collectResponse(model, { messages, tools: [], responseSchema: options.jsonSchema ?? { type: 'object' } }, options.signal);
     usage.inputTokens += response.usage.inputTokens;
     usage.outputTokens += response.usage.outputTokens;
     if (!response.ok) {
       error = `model error (${response.error.kind}): ${response.error.message}`;
-      if (!response.error.retryable || options.signal?.aborted) return { ok: false, error, attempts: attempt, usage };
+      modelError = response.error;
+      if (!response.error.retryable || options.signal?.aborted) return { ok: false, error, attempts: attempt, usage, modelError };
       continue;
     }
     const json = extractJsonObject(response.text);
@@ -55,8 +59,9 @@ export async function callForJson<T>(
       } else problem ??= 'invalid JSON';
     }
     error = problem;
+    modelError = undefined;
     messages.push({ role: 'assistant', content: response.text.slice(0, 4000) });
     messages.push({ role: 'user', content: `Your answer could not be used: ${problem}. Answer again with only the JSON object.` });
   }
-  return { ok: false, error, attempts: retries + 1, usage };
+  return { ok: false, error, attempts: retries + 1, usage, modelError };
 }

@@ -60,6 +60,10 @@ export class AnthropicModel implements ChatModel {
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
+  get sampling() {
+    return { temperature: this.temperature, maxTokens: this.maxTokens };
+  }
+
   /** The JSON body sent to `/v1/messages`; public so tests and the UI can show it. */
   buildRequestBody(request: ModelRequest): Record<string, unknown> {
     const native = this.actionProtocol === 'native_tools';

@@ -55,6 +55,10 @@ export class OpenAICompatibleModel implements ChatModel {
     this.temperature = options.temperature;
   }
 
+  get sampling() {
+    return { temperature: this.temperature };
+  }
+
   /** The JSON body sent to `/chat/completions`; public so tests and the UI can show it. */
   buildRequestBody(request: ModelRequest): Record<string, unknown> {
     const native = this.actionProtocol === 'native_tools';

@@ -72,6 +72,11 @@ export interface ChatModel {
   readonly id: string;
   readonly provider: string;
   readonly actionProtocol: ActionProtocol;
+  /**
+   * Settings that change what the model answers (temperature, answer token limit …), when the provider has any.
+   * With provider, model and protocol they are the model's identity for caches and resumes (`evolve/model-identity.ts`).
+   */
+  readonly sampling?: Readonly<Record<string, string | number | boolean | undefined>>;
   stream(request: ModelRequest, signal?: AbortSignal): AsyncIterable<ModelStreamPart>;
 }
 

@@ -52,6 +52,10 @@ export class WllamaModel implements ChatModel {
     this.id = `wllama:${modelName}`;
   }
 
+  get sampling() {
+    return { maxOutputTokens: this.options.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS, constrainOutput: this.options.constrainOutput ?? true };
+  }
+
   /** The options handed to `engine.createChatCompletion` (without the abort signal). */
   buildRequest(request: ModelRequest): Record<string, unknown> {
     const body: Record<string, unknown> = {

@@ -1,7 +1,7 @@
 import type { AgentEndReason, AgentEvent, RunEndEvent } from '../agent/events.js';
 import { runAgentToEnd } from '../agent/loop.js';
 import type { HarnessDocument } from '../harness/schema.js';
-import type { ChatModel, TokenUsage } from '../model/types.js';
+import type { ChatModel, ModelError, TokenUsage } from '../model/types.js';
 import { unmetRequirements } from '../sandbox/capabilities.js';
 import { isSandboxUnavailable, type Sandbox, type SandboxFactory } from '../sandbox/types.js';
 import { sandboxOptionsFor } from './task-paths.js';
@@ -13,6 +13,13 @@ export interface TaskRunResult {
   outcome: TaskOutcome;
   /** One sentence a person can read: why this outcome. */
   reason: string;
+  /**
+   * For `infra_error`: whether the model could not be reached (`model`: network, 5xx, 429, timeouts after retries,
+   * auth, an in-page model whose worker could not load or died) or the sandbox / task environment failed
+   * (`environment`, including a sandbox worker that could not load, died or went silent). Neither says anything about
+   * the agent.
+   */
+  infrastructure?: 'model' | 'environment';
   agentEndReason?: AgentEndReason;
   /** The sandbox itself failed (its worker could not load, died or went silent): its own error text. Nothing about the task was judged. */
   sandboxUnavailable?: string;
@@ -37,12 +44,30 @@ export interface RunTaskOptions {
 
 const AGENT_ERROR_REASONS: AgentEndReason[] = ['model_error', 'format_errors'];
 
+/**
+ * A model error that says nothing about the agent: the request could not be served (network, 5xx, 429 and timeouts,
+ * which providers mark retryable and the loop has already retried), was not allowed (auth), or the in-page model's
+ * worker could not load or died (`engine_failed`). Such a run is not a task outcome: it is not a fail to count, cache
+ * or learn from.
+ */
+export function isInfrastructureModelError(error: ModelError): boolean {
+  if (error.kind === 'aborted') return false;
+  return error.retryable || error.kind === 'auth' || error.kind === 'engine_failed';
+}
+
+/** The run ended because the model could not be reached (after the provider's retries), not because of the agent. */
+const isModelAway = (runEnd: RunEndEvent) => runEnd.reason === 'model_error' && runEnd.modelError !== undefined && isInfrastructureModelError(runEnd.modelError);
+
 /** Decide a task outcome from how the agent ended and what the verifier said. */
-export function decideOutcome(runEnd: RunEndEvent, verifier: VerifierResult | undefined): { outcome: TaskOutcome; reason: string } {
-  if (runEnd.reason === 'sandbox_error' || runEnd.reason === 'model_unavailable') return { outcome: 'infra_error', reason: runEnd.message };
+export function decideOutcome(runEnd: RunEndEvent, verifier: VerifierResult | undefined): { outcome: TaskOutcome; reason: string; infrastructure?: 'model' | 'environment' } {
+  if (runEnd.reason === 'sandbox_error') return { outcome: 'infra_error', reason: runEnd.message, infrastructure: 'environment' };
+  // The in-page model's worker could not load or died: the model is away, as with an unreachable server.
+  if (runEnd.reason === 'model_unavailable') return { outcome: 'infra_error', reason: runEnd.message, infrastructure: 'model' };
+  // Checked before the verifier: a half-done run cut off by an unreachable model must not count even if it happens to pass.
+  if (isModelAway(runEnd)) return { outcome: 'infra_error', reason: `the model could not be reached: ${runEnd.message}`, infrastructure: 'model' };
   if (runEnd.reason === 'aborted') return { outcome: 'agent_error', reason: runEnd.message };
-  if (!verifier) return { outcome: 'infra_error', reason: 'the verifier did not run' };
-  if (verifier.timedOut) return { outcome: 'infra_error', reason: 'the verifier timed out' };
+  if (!verifier) return { outcome: 'infra_error', reason: 'the verifier did not run', infrastructure: 'environment' };
+  if (verifier.timedOut) return { outcome: 'infra_error', reason: 'the verifier timed out', infrastructure: 'environment' };
   if (verifier.exitCode === 0) return { outcome: 'pass', reason: `verifier passed (agent ended: ${runEnd.reason})` };
   if (runEnd.reason === 'timeout') return { outcome: 'timeout', reason: runEnd.message };
   if (AGENT_ERROR_REASONS.includes(runEnd.reason)) return { outcome: 'agent_error', reason: runEnd.message };
@@ -58,7 +83,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
   const now = options.now ?? Date.now;
   const started = now();
   const zero: TokenUsage = { inputTokens: 0, outputTokens: 0 };
-  const infraError = (reason: string): TaskRunResult => ({ outcome: 'infra_error', reason, usage: zero, steps: 0, durationMs: now() - started });
+  const infraError = (reason: string): TaskRunResult => ({ outcome: 'infra_error', reason, infrastructure: 'environment', usage: zero, steps: 0, durationMs: now() - started });
   const sandboxFailed = (error: unknown, context: string): TaskRunResult =>
     ({ ...infraError(`${context}: ${(error as Error).message}`), ...(isSandboxUnavailable(error) ? { sandboxUnavailable: error.message } : {}) });
   // As an abort during the agent's turn ends (see decideOutcome).
@@ -97,7 +122,7 @@ export async function runTask(options: RunTaskOptions): Promise<TaskRunResult> {
       (event) => options.onEvent?.(event),
     );
     let verifier: VerifierResult | undefined;
-    if (runEnd.reason !== 'aborted' && runEnd.reason !== 'sandbox_error' && runEnd.reason !== 'model_unavailable') {
+    if (runEnd.reason !== 'aborted' && runEnd.reason !== 'sandbox_error' && runEnd.reason !== 'model_unavailable' && !isModelAway(runEnd)) {
       try {
         verifier = await runVerifier(options.task, sandbox);
       } catch (error) {

@@ -9,6 +9,8 @@ const STATUS_TEXT: Record<CandidateRecord['status'], string> = {
   merged: 'merged into the next version',
   not_merged: 'passed, but another candidate was adopted',
   human_rejected: 'rejected by you',
+  failed: 'validation failed (the evolution went on)',
+  skipped: 'not validated (a budget ran out first)',
 };
 
 interface Props {
@@ -32,9 +34,16 @@ export function CandidateCard({ state, candidate, onReview }: Props) {
       <p>
         <span className="muted">targets</span> {candidate.weaknessId} — {candidate.rationale || 'no rationale given'}
       </p>
+      {candidate.failure && <p className="notice notice-warn">{candidate.failure}</p>}
       {candidate.decision && (
         <p>
           <span className="muted">gate:</span> {candidate.decision.reason}
+          {candidate.decision.rollouts && (
+            <span className="muted" data-testid="candidate-rollouts">
+              {' '}
+              · {candidate.decision.rollouts.spent} rollouts{candidate.decision.rollouts.saved ? `, ${candidate.decision.rollouts.saved} saved by adaptive validation` : ''}
+            </span>
+          )}
           {candidate.predictedFlips.length > 0 && (
             <span className="muted">
               {' '}

@@ -44,7 +44,8 @@ const ratiosText = (ratios: EvolutionSettings['splitRatios']) => `${ratios.heldI
 /**
  * Every knob of an evolution with the paper's defaults filled in. What it accepts, and what it says about the rest, is
  * core's evolution-config schema — the same the CLI's flags and a resumed evolution go through — and it warns before
- * the run when the suite is too small for the acceptance rule to ever accept an edit.
+ * the run when the suite is too small for the acceptance rule to ever accept an edit (for the statistical rule: when
+ * the held-in sign test cannot reach α with this k, and which k would).
  */
 export function EvolutionConfigForm({ harnessLabel, suiteName, taskCount, defaults, disabledReason, onStart }: Props) {
   const [draft, setDraft] = useState<Draft>(defaults);
@@ -66,6 +67,9 @@ export function EvolutionConfigForm({ harnessLabel, suiteName, taskCount, defaul
   ];
   const warnings = parsed.ok && !problems.length ? evolutionWarnings(parsed.value, taskCount) : [];
   const blocked = disabledReason ?? problems[0];
+  const acceptance = draft.acceptance;
+  // The paper and statistical rules let a held-out task lose this many passes before it counts as a fall.
+  const tolerance = acceptance.kind === 'strict' ? undefined : acceptance.heldOutTolerance;
 
   return (
     <form
@@ -86,16 +90,23 @@ export function EvolutionConfigForm({ harnessLabel, suiteName, taskCount, defaul
           <span>{LABELS.acceptance}</span>
           <select
             value={draft.acceptance.kind}
-            onChange={(event) => set('acceptance', (event.target.value === 'statistical' ? { kind: 'statistical', alpha: 0.05 } : { kind: event.target.value }) as AcceptanceRule)}
+            onChange={(event) => {
+              const kind = event.target.value;
+              // A tolerance typed for one rule carries over to the other rule that has one.
+              set('acceptance', (kind === 'statistical' ? { kind, alpha: 0.05, heldOutTolerance: tolerance } : kind === 'paper' ? { kind, heldOutTolerance: tolerance } : { kind }) as AcceptanceRule);
+            }}
             data-testid="evolve-acceptance"
           >
-            <option value="paper">rises on a split, falls on none (paper)</option>
+            <option value="paper">held-in rises, no held-out task falls (paper)</option>
             <option value="strict">total strictly rises (GEPA)</option>
-            <option value="statistical">paired sign test</option>
+            <option value="statistical">paired sign test over held-in, no held-out task falls</option>
           </select>
         </label>
-        {draft.acceptance.kind === 'statistical' && (
-          <NumberField label={LABELS.alpha} value={Number.isNaN(draft.acceptance.alpha) ? undefined : draft.acceptance.alpha} min={0.001} step={0.01} onChange={(alpha) => set('acceptance', { kind: 'statistical', alpha: alpha ?? Number.NaN })} testId="evolve-alpha" />
+        {acceptance.kind === 'statistical' && (
+          <NumberField label={LABELS.alpha} value={Number.isNaN(acceptance.alpha) ? undefined : acceptance.alpha} min={0.001} step={0.01} onChange={(alpha) => set('acceptance', { ...acceptance, alpha: alpha ?? Number.NaN })} testId="evolve-alpha" />
+        )}
+        {acceptance.kind !== 'strict' && (
+          <NumberField label={LABELS.heldOutTolerance} value={tolerance} min={0} hint="0" onChange={(value) => set('acceptance', { ...acceptance, heldOutTolerance: value })} testId="evolve-tolerance" />
         )}
         <NumberField label={LABELS.attempts} value={draft.attempts} onChange={(value) => set('attempts', value)} testId="evolve-attempts" hint="required" />
         <NumberField label={LABELS.candidatesPerWeakness} value={draft.candidatesPerWeakness} onChange={(value) => set('candidatesPerWeakness', value)} testId="evolve-candidates" hint="required" />
@@ -105,12 +116,17 @@ export function EvolutionConfigForm({ harnessLabel, suiteName, taskCount, defaul
         <NumberField label={LABELS.maxRollouts} value={draft.budget.maxRollouts} onChange={(value) => setBudget({ maxRollouts: value })} testId="evolve-max-rollouts" />
         <NumberField label={LABELS.maxTokens} value={draft.budget.maxTokens} onChange={(value) => setBudget({ maxTokens: value })} testId="evolve-max-tokens" />
         <NumberField label={`${LABELS.maxWallTimeMs} (minutes)`} value={maxMinutes} onChange={setMaxMinutes} testId="evolve-max-minutes" />
+        <NumberField label={LABELS.maxFinalTestRollouts} value={draft.budget.maxFinalTestRollouts} min={0} hint="as many as needed" onChange={(value) => setBudget({ maxFinalTestRollouts: value })} testId="evolve-final-test-rollouts" />
         <NumberField label={LABELS.seed} value={draft.seed} min={0} onChange={(value) => set('seed', value)} testId="evolve-seed" hint="required" />
         <label className="field">
           <span>{LABELS.splitRatios}</span>
           <input type="text" value={splitText} onChange={(event) => setSplitText(event.target.value)} data-testid="evolve-split" />
         </label>
       </div>
+      <label className="inline-check">
+        <input type="checkbox" checked={draft.adaptiveValidation} onChange={(event) => set('adaptiveValidation', event.target.checked)} data-testid="evolve-adaptive" />
+        {LABELS.adaptiveValidation}: stop a candidate's rollouts once no remaining one can change the gate's decision (same decisions, fewer rollouts)
+      </label>
       <label className="inline-check">
         <input type="checkbox" checked={draft.reviewBeforeMerge} onChange={(event) => set('reviewBeforeMerge', event.target.checked)} data-testid="evolve-review" />
         Let me accept or reject each candidate before it is merged

@@ -3,6 +3,7 @@ import { buildReport, renderReportMarkdown } from '../../core/evolve/report.js';
 import type { EvolutionState, SplitScore } from '../../core/evolve/state.js';
 
 const percent = (value?: SplitScore) => (value && value.total ? Math.round((100 * value.passed) / value.total) : null);
+const signed = (value: number) => `${value >= 0 ? '+' : ''}${(100 * value).toFixed(1)} pp`;
 const cell = (value?: SplitScore) => (value && value.total ? `${value.passed}/${value.total} (${percent(value)}%)` : '—');
 
 /** The end-of-run report: scores per split for every version, first vs last on test, accepted edits, spend. */
@@ -30,10 +31,25 @@ export function EvolutionReportView({ state }: { state: EvolutionState }) {
           <span className="muted">test split, last version</span>
           <strong>{cell(report.testSplit.last)}</strong>
         </div>
+        <div data-testid="test-lift">
+          <span className="muted">lift on test (95% CI) · sign test</span>
+          <strong>
+            {report.testSplit.lift
+              ? `${signed(report.testSplit.lift.meanChange)}${report.testSplit.lift.low !== undefined ? ` (${signed(report.testSplit.lift.low)} … ${signed(report.testSplit.lift.high!)})` : ''} · p=${report.testSplit.lift.pValue.toFixed(3)}`
+              : '—'}
+          </strong>
+        </div>
+        <div data-testid="adopted-held-in">
+          <span className="muted">last version, held-in / held-out</span>
+          <strong>
+            {cell(report.adopted.heldIn)} / {cell(report.adopted.heldOut)}
+          </strong>
+        </div>
         <div>
           <span className="muted">rollouts</span>
           <strong>
             {report.rollouts.used} ({report.rollouts.executed} run, rest cached)
+            {report.gate.adaptive && report.rollouts.validation.saved > 0 && ` · ${report.rollouts.validation.saved} saved by adaptive validation`}
           </strong>
         </div>
         <div>
@@ -43,6 +59,11 @@ export function EvolutionReportView({ state }: { state: EvolutionState }) {
           </strong>
         </div>
       </div>
+      <p className="muted" data-testid="report-gate">
+        Gate: {report.gate.rule}. Agent: {report.models.agent}; proposer: {report.models.proposer}.
+        {report.testSplit.budget && ` Final test: ${report.testSplit.budget.used} of a budget of ${report.testSplit.budget.budget} rollouts; ${report.testSplit.budget.tasks} of ${report.testSplit.budget.of} test tasks measured for both versions.`}
+        {report.models.proposerChanges.map((change) => ` The proposer changed at iteration ${change.iteration}.`)}
+      </p>
       <div className="chart" aria-label="pass rate per split for every version">
         <ResponsiveContainer width="100%" height={220}>
           <BarChart data={chartData}>

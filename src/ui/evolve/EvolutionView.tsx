@@ -1,10 +1,14 @@
 import type { EvolutionState } from '../../core/evolve/state.js';
+import type { StudioDatabase } from '../../store/db.js';
 import { CandidateCard } from './CandidateCard.js';
+import { EvolutionRollouts } from './EvolutionRollouts.js';
 import { EvolutionReportView } from './EvolutionReportView.js';
 import { VersionTree } from './VersionTree.js';
 
 interface Props {
+  db: StudioDatabase;
   state: EvolutionState;
+  taskTitle(taskId: string): string;
   running: boolean;
   canResume: boolean;
   onResume(): void;
@@ -22,15 +26,23 @@ const STATUS_TEXT: Record<EvolutionState['status'], string> = {
 };
 
 /** One evolution: status, iterations with their weaknesses and candidates, the version tree and the report. */
-export function EvolutionView({ state, running, canResume, onResume, onStop, onReview, onAdopt }: Props) {
+export function EvolutionView({ db, state, taskTitle, running, canResume, onResume, onStop, onReview, onAdopt }: Props) {
   return (
     <div className="evolution-view" data-testid="evolution-view" data-status={state.status}>
       <p>
         <strong data-testid="evolution-status">{running ? 'running' : STATUS_TEXT[state.status]}</strong>
-        {state.stopReason && <span className="muted"> — {state.stopReason}</span>}
+        {state.status === 'paused' && state.pause ? (
+          <span className="muted" data-testid="evolution-pause">
+            {' '}
+            — {state.pause.reason}; {state.pause.resumeHint}
+          </span>
+        ) : (
+          state.stopReason && <span className="muted"> — {state.stopReason}</span>
+        )}
         <span className="muted">
           {' '}
-          · iteration {state.iteration}, stage {state.stage} · {state.usedRollouts.length} rollouts · acceptance {state.config.acceptance.kind}
+          · {state.status === 'done' ? `${state.iterations.length} iteration${state.iterations.length === 1 ? '' : 's'}` : `iteration ${state.iteration}, stage ${state.stage}`} · {state.usedRollouts.length} rollouts · acceptance {state.config.acceptance.kind}
+          {state.config.adaptiveValidation ? ' (adaptive)' : ''}
         </span>
       </p>
       <div className="button-row">
@@ -64,6 +76,7 @@ export function EvolutionView({ state, running, canResume, onResume, onStop, onR
       )}
       <h3>Version tree</h3>
       <VersionTree state={state} />
+      <EvolutionRollouts db={db} state={state} taskTitle={taskTitle} />
       {[...state.iterations].reverse().map((iteration) => (
         <section key={iteration.iteration} className="iteration" data-testid={`iteration-${iteration.iteration}`}>
           <h3>

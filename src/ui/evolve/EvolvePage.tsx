@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { createEvolution, type EvolutionProgress, reviewCandidate, runEvolution, stopEvolution } from '../../core/evolve/evolution-loop.js';
 import { DEFAULT_EVOLUTION_SETTINGS, type EvolutionSettings } from '../../core/evolve/config.js';
+import { isCheckpoint } from '../../core/evolve/events.js';
+import { createEvolution, EvolutionRefused, reviewCandidate, runEvolution, stopEvolution } from '../../core/evolve/evolution-loop.js';
+import { advanceProgress, type EvolutionProgress, initialProgress } from '../../core/evolve/progress.js';
 import type { EvolutionConfig, EvolutionState, RolloutRecord } from '../../core/evolve/state.js';
 import type { ModelProfile } from '../../core/model/profile.js';
 import { suiteHash } from '../../core/tasks/suite-hash.js';
@@ -35,6 +37,16 @@ interface Props {
 }
 
 
+/**
+ * `acceptProposerChange`: the person chose this proposer for the resume, so a proposer other than the recorded one is
+ * taken (and the report records the change) instead of refused. `profiles`: what the chooser preselects when the
+ * loop refuses the proposer anyway (its profile now runs another model).
+ */
+interface DriveOptions {
+  acceptProposerChange?: boolean;
+  profiles?: Partial<ResumeChoice>;
+}
+
 const formatDuration = (ms?: number) => (ms === undefined ? '—' : ms < 60_000 ? `${Math.round(ms / 1000)}s` : `${Math.floor(ms / 60_000)}m ${Math.round((ms % 60_000) / 1000)}s`);
 
 /**
@@ -57,7 +69,8 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
   const controller = useRef<AbortController | undefined>(undefined);
   /** The loop currently driven by this page; Stop waits for it so its last save (paused) cannot overwrite "done". */
   const driving = useRef<Promise<void> | undefined>(undefined);
-  const lastRefresh = useRef(0);
+  /** The latest state the running loop reported, shown at most every 200 ms (events drive it; nothing polls). */
+  const latest = useRef<{ state?: EvolutionState; timer?: ReturnType<typeof setTimeout> }>({});
 
   const refresh = useCallback(async () => {
     const all = await listEvolutions(db);
@@ -77,14 +90,27 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
   const loadModels = (agent: ModelProfile, proposer: ModelProfile, recordedAgentModelId?: string) =>
     loadEvolutionModels(agent, proposer, { ensure: loader.ensure, create: (profile) => createModelFromProfile(profile) }, recordedAgentModelId);
 
-  function drive(id: string, models: EvolutionModels): Promise<void> {
-    driving.current = driveLoop(id, models).finally(() => {
+  function drive(id: string, models: EvolutionModels, options: DriveOptions = {}): Promise<void> {
+    driving.current = driveLoop(id, models, options).finally(() => {
       driving.current = undefined;
     });
     return driving.current;
   }
 
-  async function driveLoop(id: string, models: EvolutionModels) {
+  function showState(state: EvolutionState, now = false) {
+    latest.current.state = state;
+    const flush = () => {
+      latest.current.timer = undefined;
+      const snapshot = latest.current.state && structuredClone(latest.current.state);
+      if (snapshot) setEvolutions((all) => all.map((item) => (item.id === snapshot.id ? snapshot : item)));
+    };
+    if (now) {
+      clearTimeout(latest.current.timer);
+      flush();
+    } else latest.current.timer ??= setTimeout(flush, 200);
+  }
+
+  async function driveLoop(id: string, models: EvolutionModels, options: DriveOptions) {
     const abort = new AbortController();
     controller.current = abort;
     setRunningId(id);
@@ -92,28 +118,29 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
     setNotice(models.notice);
     try {
       const { agentModel, proposerModel } = models;
-      const state = await db.evolutions.get(id);
-      if (state && state.config.agentModelId !== agentModel.id) throw new Error(`this evolution was run with ${state.config.agentModelId}; choose that model to resume it`);
       // Never throws: a WebContainer that cannot start falls back to the embedded sandbox, and the picker says why.
       const { factory } = await sandbox.resolve();
+      let live: EvolutionProgress | undefined;
+      // The page is a subscriber of the loop's events, like the store: progress from events, state from checkpoints.
+      // Another agent model (or, unasked, another proposer) is refused by the loop before anything runs.
       await runEvolution({
         store: new DexieEvolutionStore(db, id),
         tasks: suite.tasks,
         agentModel,
         proposerModel,
+        acceptProposerChange: options.acceptProposerChange,
         createSandbox: factory,
         signal: abort.signal,
-        onProgress: (next) => {
-          setProgress(next);
-          // Re-read the state at most twice a second so the tree and candidates follow live.
-          if (Date.now() - lastRefresh.current > 500) {
-            lastRefresh.current = Date.now();
-            void refresh();
-          }
+        onEvent: (event, state) => {
+          live = advanceProgress(live ?? initialProgress(state), event, state);
+          if (event.type !== 'rollout-event') setProgress(live);
+          if (isCheckpoint(event)) showState(state as EvolutionState, event.type === 'evolution-paused' || event.type === 'evolution-end');
         },
       });
     } catch (error) {
-      setFailure(explainLoadError(errorMessage(error)));
+      // The proposer's profile now runs another model: the person chooses, as when a profile was deleted.
+      if (error instanceof EvolutionRefused && error.kind === 'proposer_changed' && options.profiles) setResumeChoice({ evolutionId: id, problems: [error.message], suggestion: options.profiles });
+      else setFailure(explainLoadError(errorMessage(error)));
     } finally {
       controller.current = undefined;
       setRunningId(undefined);
@@ -134,7 +161,7 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
         // The model that really proposes, which is the agent's when the chosen one could not be loaded next to it.
         proposerModelId: models.proposerModel.id,
       };
-      await createEvolution(new DexieEvolutionStore(db, id), { id, config: full, baseHarness: harness.document, tasks: suite.tasks });
+      await createEvolution(new DexieEvolutionStore(db, id), { id, config: full, baseHarness: harness.document, tasks: suite.tasks, agentModel: models.agentModel, proposerModel: models.proposerModel });
       // By profile id, so editing a profile's URL or key later keeps this evolution resumable.
       await saveEvolutionProfiles(db, { evolutionId: id, agentProfileId: agent.id, agentProfileName: agent.label, proposerProfileId: proposer.id, proposerProfileName: proposer.label });
       setSelectedId(id);
@@ -159,7 +186,7 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
       await saveEvolutionProfiles(db, plan.link);
       const models = await loadModels(plan.agent, plan.proposer, state.config.agentModelId);
       const notices = [...plan.notices, models.notice].filter(Boolean);
-      await drive(state.id, { ...models, notice: notices.length ? notices.join(' ') : undefined });
+      await drive(state.id, { ...models, notice: notices.length ? notices.join(' ') : undefined }, { acceptProposerChange: choice !== undefined, profiles: { agentProfileId: plan.link.agentProfileId, proposerProfileId: plan.link.proposerProfileId === plan.link.agentProfileId ? '' : plan.link.proposerProfileId } });
     } catch (error) {
       setFailure(explainLoadError(errorMessage(error)));
     }
@@ -293,9 +320,11 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
         )}
         {selected && (
           <EvolutionView
+            db={db}
+            taskTitle={(taskId) => suite.tasks.find((task) => task.id === taskId)?.title ?? taskId}
             state={selected}
             running={runningId === selected.id}
-            canResume={!runningId && (selected.status === 'paused' || selected.status === 'running' || selected.status === 'awaiting_review')}
+            canResume={!runningId && selected.status !== 'done'}
             onResume={() => void resume(selected)}
             onStop={() => void stop(selected.id)}
             onReview={(candidateId, verdict) => void review(selected.id, candidateId, verdict)}

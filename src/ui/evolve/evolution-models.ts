@@ -27,6 +27,8 @@ export function keepRecordedModelId(model: LoadedModel, recordedId: string | und
     id: recordedId,
     provider: model.provider,
     actionProtocol: model.actionProtocol,
+    // Part of the model's identity (with provider, model name and protocol), which the evolution checks on resume.
+    sampling: model.sampling,
     stream: (request, signal) => model.stream(request, signal),
     dispose: model.dispose?.bind(model),
   };
