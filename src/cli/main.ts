@@ -7,6 +7,7 @@ import { DEFAULT_EVOLUTION_CONFIG, type EvolutionConfig } from '../core/evolve/s
 import { createDefaultHarness, parseHarness, serializeHarness } from '../core/harness/index.js';
 import { AnthropicModel } from '../core/model/anthropic.js';
 import { OpenAICompatibleModel } from '../core/model/openai-compatible.js';
+import { chooseActionProtocol } from '../core/model/probe-tool-calling.js';
 import type { ActionProtocol } from '../core/model/types.js';
 import { JustBashSandbox } from '../core/sandbox/just-bash-sandbox.js';
 import { checkSuite, type TaskCheck } from '../core/tasks/check-suite.js';
@@ -32,12 +33,16 @@ const USAGE = `self-harness — Self-Harness Studio on the command line
       [--base-url <url>] [--api-key-env VAR]
       [--harness file.json] [--attempts 2] [--iterations 3] [--max-rollouts N] [--max-tokens N] [--max-minutes N]
       [--candidates 3] [--weaknesses 2] [--acceptance paper|strict|statistical] [--alpha 0.05] [--seed 1]
-      [--action-protocol native_tools|json_action]
+      [--action-protocol native_tools|json_action] [--max-answer-tokens N] [--proposer-max-answer-tokens N]
       [--proposer-base-url <url>] [--proposer-model <id>] [--proposer-api-key-env VAR]
       Run the Self-Harness loop against any OpenAI-compatible endpoint (the default provider; --base-url is
       required) or Anthropic's Messages API (--provider anthropic; --api-key-env is required, --base-url optional).
       The proposer uses the same provider. State lives in --out; run the same command again to resume after a
       kill. The app can import the --out directory.
+      --max-answer-tokens caps each agent answer (the starting harness's maxAnswerTokens policy, default 2048);
+      --proposer-max-answer-tokens caps each mining and proposal answer (defaults 2048 and 3072). With
+      native_tools, one probe request checks that the endpoint returns tool calls; if not, the run switches to
+      json_action and says why.
 `;
 
 class UsageError extends Error {}
@@ -125,6 +130,14 @@ function numberOption(value: string | undefined, name: string): number | undefin
   return parsed;
 }
 
+/** A token cap: a whole number within what the harness schema accepts. */
+function tokenOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 16 || parsed > 131_072) throw new UsageError(`--${name} must be a whole number of tokens from 16 to 131072, got "${value}"`);
+  return parsed;
+}
+
 function apiKeyFrom(variable: string | undefined): string | undefined {
   if (!variable) return undefined;
   const key = process.env[variable];
@@ -154,6 +167,8 @@ async function evolve(argv: string[], out: (line: string) => void, err: (line: s
       alpha: { type: 'string', default: '0.05' },
       seed: { type: 'string', default: '1' },
       'action-protocol': { type: 'string', default: 'native_tools' },
+      'max-answer-tokens': { type: 'string' },
+      'proposer-max-answer-tokens': { type: 'string' },
       'proposer-base-url': { type: 'string' },
       'proposer-model': { type: 'string' },
       'proposer-api-key-env': { type: 'string' },
@@ -171,11 +186,17 @@ async function evolve(argv: string[], out: (line: string) => void, err: (line: s
     provider === 'anthropic'
       ? new AnthropicModel({ baseUrl, model, apiKey: apiKeyFrom(keyVariable)!, actionProtocol: protocol })
       : new OpenAICompatibleModel({ baseUrl: baseUrl!, model, apiKey: apiKeyFrom(keyVariable), actionProtocol: protocol });
-  const agentModel = makeModel(values['base-url'], values.model!, values['api-key-env']);
+  const maxAnswerTokens = tokenOption(values['max-answer-tokens'], 'max-answer-tokens');
+  const proposerMaxAnswerTokens = tokenOption(values['proposer-max-answer-tokens'], 'proposer-max-answer-tokens');
+  const configuredAgentModel = makeModel(values['base-url'], values.model!, values['api-key-env']);
   const proposerModel =
     values['proposer-model'] || values['proposer-base-url'] || values['proposer-api-key-env']
       ? makeModel(values['proposer-base-url'] ?? values['base-url'], values['proposer-model'] ?? values.model!, values['proposer-api-key-env'] ?? values['api-key-env'])
-      : agentModel;
+      : configuredAgentModel;
+  // A server that drops `tools` (llama.cpp without a tool-capable template) would fail every task with format errors.
+  const chosen = await chooseActionProtocol(configuredAgentModel);
+  if (chosen.notice) err(chosen.notice);
+  const agentModel = chosen.model;
 
   const loaded = await loadSuite(values.suite!);
   for (const item of loaded.unsupported) err(`skipping unsupported task ${item.task}: ${item.reason}`);
@@ -187,6 +208,7 @@ async function evolve(argv: string[], out: (line: string) => void, err: (line: s
   if (existing) {
     out(`resuming evolution ${existing.id} from ${values.out} (iteration ${existing.iteration}, stage ${existing.stage}, status ${existing.status})`);
     if (existing.config.agentModelId !== agentModel.id) throw new UsageError(`${values.out} holds an evolution of model ${existing.config.agentModelId}; use another --out for ${agentModel.id}`);
+    if (maxAnswerTokens !== undefined || proposerMaxAnswerTokens !== undefined) err('--max-answer-tokens and --proposer-max-answer-tokens apply when an evolution starts; the resumed one keeps its own caps');
   } else {
     let baseHarness = createDefaultHarness();
     if (values.harness) {
@@ -194,6 +216,8 @@ async function evolve(argv: string[], out: (line: string) => void, err: (line: s
       if (!parsed.ok) throw new UsageError(`${values.harness} is not a valid harness:\n  ${parsed.errors.join('\n  ')}`);
       baseHarness = parsed.harness;
     }
+    // The agent's cap is harness data, so it is part of every version's hash and of the rollout cache key.
+    if (maxAnswerTokens !== undefined) baseHarness = { ...baseHarness, policies: { ...baseHarness.policies, maxAnswerTokens } };
     const acceptance = values.acceptance === 'statistical' ? { kind: 'statistical' as const, alpha: numberOption(values.alpha, 'alpha')! } : values.acceptance === 'strict' ? { kind: 'strict' as const } : values.acceptance === 'paper' ? { kind: 'paper' as const } : undefined;
     if (!acceptance) throw new UsageError('--acceptance must be paper, strict or statistical');
     const maxMinutes = numberOption(values['max-minutes'], 'max-minutes');
@@ -214,6 +238,7 @@ async function evolve(argv: string[], out: (line: string) => void, err: (line: s
         maxTokens: numberOption(values['max-tokens'], 'max-tokens'),
         maxWallTimeMs: maxMinutes === undefined ? undefined : maxMinutes * 60_000,
       },
+      ...(proposerMaxAnswerTokens !== undefined ? { miningMaxAnswerTokens: proposerMaxAnswerTokens, proposalMaxAnswerTokens: proposerMaxAnswerTokens } : {}),
     };
     const id = `evo-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
     await createEvolution(store, { id, config, baseHarness, tasks });

@@ -272,7 +272,7 @@ export async function runEvolution(context: EvolutionContext): Promise<Evolution
           const digests = await heldInFailures(state.currentHash);
           if (!digests.length) return await done('converged: every held-in attempt passes');
           checkInterrupts();
-          const mined = await mineWeaknesses(proposer, digests, { signal: context.signal });
+          const mined = await mineWeaknesses(proposer, digests, { signal: context.signal, maxAnswerTokens: state.config.miningMaxAnswerTokens });
           addUsage(state.proposerUsage, mined.usage);
           if (context.signal?.aborted) throw new Paused('paused');
           if (!mined.ok) {
@@ -300,6 +300,7 @@ export async function runEvolution(context: EvolutionContext): Promise<Evolution
               earlier: state.candidates,
               idPrefix: `i${state.iteration}-${weakness.id}`,
               signal: context.signal,
+              maxAnswerTokens: state.config.proposalMaxAnswerTokens,
             });
             addUsage(state.proposerUsage, proposal.usage);
             if (context.signal?.aborted) throw new Paused('paused');

@@ -36,6 +36,10 @@ export interface EvolutionConfig {
   convergenceIterations: number;
   /** Pause before each merge so a person accepts or rejects each gate-approved candidate. */
   reviewBeforeMerge: boolean;
+  /** Cap on the tokens of a weakness-mining answer; default `DEFAULT_MINING_ANSWER_TOKENS` (2048). */
+  miningMaxAnswerTokens?: number;
+  /** Cap on the tokens of a proposal answer; default `DEFAULT_PROPOSAL_ANSWER_TOKENS` (3072). */
+  proposalMaxAnswerTokens?: number;
 }
 
 export const DEFAULT_EVOLUTION_CONFIG: Omit<EvolutionConfig, 'suiteId' | 'suiteHash' | 'agentModelId' | 'proposerModelId'> = {
