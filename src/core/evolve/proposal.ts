@@ -70,7 +70,7 @@ export function proposalPrompt(harness: HarnessDocument, weakness: Weakness, dig
 export const DEFAULT_PROPOSAL_ANSWER_TOKENS = 3072;
 
 /** Longest rationale the decoding schema allows. */
-const RATIONALE_MAX_CHARS = 400;
+const RATIONALE_MAX_CHARS = 200;
 
 export type ProposalResult =
   | { ok: true; candidates: Candidate[]; rejected: RejectedProposal[]; usage: TokenUsage; attempts: number; notices: string[] }

@@ -35,6 +35,8 @@ export interface OpenAICompatibleOptions {
   temperature?: number;
   /** Per-call limits; each defaults to `DEFAULT_CALL_TIMEOUTS`. */
   timeouts?: Partial<CallTimeouts>;
+  /** How to send a response schema at first (default `json_schema`); a refusal still steps down from there. */
+  structuredOutput?: StructuredOutputMode;
 }
 
 /**
@@ -55,7 +57,7 @@ export class OpenAICompatibleModel implements ChatModel {
   private readonly temperature?: number;
   private readonly timeouts: CallTimeouts;
   private readonly secrets: string[];
-  private structuredOutput: StructuredOutputMode = 'json_schema';
+  private structuredOutput: StructuredOutputMode;
 
   constructor(private readonly options: OpenAICompatibleOptions) {
     this.baseUrl = options.baseUrl.trim().replace(/\/+$/, '');
@@ -69,6 +71,7 @@ export class OpenAICompatibleModel implements ChatModel {
     this.temperature = options.temperature;
     this.timeouts = { ...DEFAULT_CALL_TIMEOUTS, ...options.timeouts };
     this.secrets = [this.apiKey, ...urlSecrets(this.baseUrl)].filter((secret) => secret !== '');
+    this.structuredOutput = options.structuredOutput ?? 'json_schema';
   }
 
   /** How the next request's schema will be sent (after any step down from a refusal). */

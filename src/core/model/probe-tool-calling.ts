@@ -1,4 +1,4 @@
-import { type ActionProtocol, type ChatModel, collectResponse, type ModelError, type TokenUsage, type ToolSpec } from './types.js';
+import { type ActionProtocol, type ChatModel, collectResponse, type ModelError, type ModelRequest, type TokenUsage, type ToolSpec } from './types.js';
 
 /**
  * Whether an endpoint returns native tool calls, found with one short request. llama.cpp's server drops `tools`
@@ -19,25 +19,28 @@ const PROBE_TOOL: ToolSpec = {
   parameters: { type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'] },
 };
 
-/** Enough for one small tool call; a model that writes prose instead is cut off early. */
-const PROBE_ANSWER_TOKENS = 96;
+/** Enough for one small tool call after a sentence of prose (small models write one first); more is cut off. */
+const PROBE_ANSWER_TOKENS = 160;
+
+/** The probe's one request: a `finish` tool, required where the provider can require one. */
+export function toolCallingProbeRequest(): ModelRequest {
+  return {
+    // Found against llama-server with SmolLM2-135M: "Do not answer with text" made it answer only with text.
+    messages: [
+      { role: 'system', content: 'You are testing a tool. Call the finish tool with the summary "ready".' },
+      { role: 'user', content: 'Call the finish tool now.' },
+    ],
+    tools: [PROBE_TOOL],
+    toolChoice: 'required',
+    maxOutputTokens: PROBE_ANSWER_TOKENS,
+    temperature: 0,
+  };
+}
 
 /** One turn that asks for (and, where the provider can, requires) a call of a `finish` tool. */
 export async function probeToolCalling(model: ChatModel, signal?: AbortSignal): Promise<ToolCallingProbe> {
-  const response = await collectResponse(
-    model.actionProtocol === 'native_tools' || !model.withActionProtocol ? model : model.withActionProtocol('native_tools'),
-    {
-      messages: [
-        { role: 'system', content: 'You are testing a tool. Call the finish tool with the summary "ready". Do not answer with text.' },
-        { role: 'user', content: 'Call the finish tool now.' },
-      ],
-      tools: [PROBE_TOOL],
-      toolChoice: 'required',
-      maxOutputTokens: PROBE_ANSWER_TOKENS,
-      temperature: 0,
-    },
-    signal,
-  );
+  const native = model.actionProtocol === 'native_tools' || !model.withActionProtocol ? model : model.withActionProtocol('native_tools');
+  const response = await collectResponse(native, toolCallingProbeRequest(), signal);
   if (response.ok && response.toolCalls.length > 0) {
     return { status: 'supported', message: `native tool calls work (the probe called ${response.toolCalls[0].name})`, usage: response.usage };
   }
