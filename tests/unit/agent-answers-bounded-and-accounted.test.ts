@@ -41,13 +41,12 @@ describe('every agent answer is bounded', () => {
     expect(older.calls[0].maxOutputTokens).toBe(2048);
   });
 
-  it('holds json_action answers to a schema with one shape per enabled tool and a bounded thought', async () => {
+  it('holds json_action answers to a schema with one shape per enabled tool', async () => {
     const model = scripted([finishAction]);
     await run(model, (harness) => (harness.tools.write_file.enabled = false));
-    const schema = model.calls[0].responseSchema as { anyOf: Array<{ properties: { tool: { enum: string[] }; thought: { maxLength: number }; args: { required: string[] } } }> };
+    const schema = model.calls[0].responseSchema as { anyOf: Array<{ properties: { tool: { enum: string[] }; args: { required: string[] } } }> };
     expect(schema.anyOf.map((variant) => variant.properties.tool.enum[0])).toEqual(['shell', 'read_file', 'finish']);
     expect(schema.anyOf[0].properties.args.required).toEqual(['command']);
-    expect(schema.anyOf[0].properties.thought.maxLength).toBeLessThanOrEqual(600);
   });
 
   it('feeds an answer cut off at the cap back as a format error that says so, and the run goes on', async () => {

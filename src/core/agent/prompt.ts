@@ -15,12 +15,11 @@ export function toolSpecs(harness: HarnessDocument): ToolSpec[] {
   }));
 }
 
-/** Longest `thought` the action schema allows: a small model otherwise thinks aloud until its token cap. */
-export const ACTION_THOUGHT_MAX_CHARS = 600;
-
 /**
  * The JSON Schema a json_action answer must match, for providers that constrain decoding: one object per enabled tool
- * (so a tool's name and its arguments go together), a short thought first, and no other keys.
+ * (so a tool's name and its arguments go together), a thought first, and no other keys. The thought has no
+ * `maxLength`: llama.cpp's grammars expand a bound of N characters into N nested rules, and with 600 SmolLM2 under
+ * wllama spent two minutes on its first five tokens. The answer's token cap bounds it instead.
  */
 export function actionResponseSchema(harness: HarnessDocument): Record<string, unknown> {
   const variants = enabledToolNames(harness).map((name) => {
@@ -29,7 +28,7 @@ export function actionResponseSchema(harness: HarnessDocument): Record<string, u
     return {
       type: 'object',
       properties: {
-        thought: { type: 'string', maxLength: ACTION_THOUGHT_MAX_CHARS },
+        thought: { type: 'string' },
         tool: { type: 'string', enum: [name] },
         args: { type: 'object', properties, required: parameters.required ?? [], additionalProperties: false },
       },
