@@ -195,6 +195,18 @@ describe('WllamaModel', () => {
     expect(engine.signals[0].aborted).toBe(true);
   });
 
+  it('ends a stalled generation with a transient timeout and stops the engine', async () => {
+    const engine = new FakeEngine(async (emit, options) => {
+      await emit(delta('{"thought": "'));
+      // Stuck, as a grammar-bound model on a busy CPU can be, until told to stop.
+      await new Promise<void>((resolve) => options.abortSignal.addEventListener('abort', () => resolve(), { once: true }));
+      throw new WllamaAbortError();
+    });
+    const response = await collectResponse(new WllamaModel(engine, modelName, { timeouts: { idleMs: 150 } }), request);
+    expect(response).toMatchObject({ ok: false, error: { kind: 'timeout', retryable: true }, text: '{"thought": "', usage: { estimated: true } });
+    expect(engine.signals[0].aborted).toBe(true);
+  });
+
   it('stops generation when the reader stops early, so the engine is free for the next request', async () => {
     let emitted = 0;
     let ended: 'done' | 'aborted' | undefined;
