@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { createEvolution, type EvolutionProgress, reviewCandidate, runEvolution, stopEvolution } from '../../core/evolve/evolution-loop.js';
 import { DEFAULT_EVOLUTION_CONFIG, type EvolutionConfig, type EvolutionState, type RolloutRecord } from '../../core/evolve/state.js';
+import { chooseActionProtocol } from '../../core/model/probe-tool-calling.js';
 import { modelIdOfProfile, type ModelProfile } from '../../core/model/profile.js';
 import { suiteHash } from '../../core/tasks/suite-hash.js';
 import type { TaskSuite } from '../../core/tasks/types.js';
@@ -78,7 +79,11 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
     setFailure(undefined);
     setNotice(models.notice);
     try {
-      const { agentModel, proposerModel } = models;
+      const { proposerModel } = models;
+      // An endpoint that drops native tools would fail every rollout with format errors: probe once, switch if so.
+      const chosen = await chooseActionProtocol(models.agentModel, abort.signal);
+      const agentModel = chosen.model;
+      if (chosen.notice) setNotice([models.notice, chosen.notice].filter(Boolean).join(' '));
       const state = await db.evolutions.get(id);
       if (state && state.config.agentModelId !== agentModel.id) throw new Error(`this evolution was run with ${state.config.agentModelId}; choose that model to resume it`);
       // Never throws: a WebContainer that cannot start falls back to the embedded sandbox, and the picker says why.
