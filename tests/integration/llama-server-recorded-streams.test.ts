@@ -28,6 +28,8 @@ beforeAll(async () => {
   replay = await startReplayServer(exchanges, {
     // A server that refuses this schema but serves the same request without it.
     'refuses-schema': (body) => ((body.response_format as { type?: string } | undefined)?.type === 'json_schema' ? 'invalid-schema' : 'stream-text'),
+    // One that refuses any response_format.
+    'refuses-any-format': (body) => (body.response_format ? 'invalid-schema' : 'stream-text'),
   });
 });
 afterAll(() => replay.close());
@@ -182,6 +184,17 @@ describe('schema-constrained decoding', () => {
     // Remembered: the next call goes straight to json_object.
     await collectResponse(model, { ...question, responseSchema: { type: 'object' } });
     expect((replay.received.get('refuses-schema')!.at(-1)!.response_format as { type: string }).type).toBe('json_object');
+  });
+});
+
+describe('a server that refuses every response_format', () => {
+  it('ends with the JSON asked for in the prompt alone, and says so twice', async () => {
+    const response = await collectResponse(modelFor('refuses-any-format', 'json_action'), { ...question, responseSchema: { type: 'object' } });
+    expect(response.ok).toBe(true);
+    expect(response.notices).toHaveLength(2);
+    expect(response.notices[1]).toMatch(/refused response_format json_object too .*the answer's JSON is asked for in the prompt only$/);
+    const sent = replay.received.get('refuses-any-format')!.map((body) => (body.response_format as { type: string } | undefined)?.type);
+    expect(sent).toEqual(['json_schema', 'json_object', undefined]);
   });
 });
 

@@ -192,16 +192,21 @@ export function responseFormat(schema: Record<string, unknown>, mode: Structured
 
 /**
  * OpenAI's strict structured outputs accept a schema only when every object lists all its properties as required
- * and forbids others; sending `strict: true` with any other schema is refused, so it is sent only then.
+ * and forbids others, and only a subset of keywords; sending `strict: true` with any other schema is refused, so it is
+ * sent only then. Servers that build a grammar (llama.cpp, vLLM) ignore the flag and honour every bound either way.
  */
 export function isStrictSchema(schema: Record<string, unknown>): boolean {
   // The root must be one object, not a choice between several.
   return schema.type === 'object' && schema.anyOf === undefined && schema.oneOf === undefined && meetsStrictRules(schema);
 }
 
+// Keywords strict mode has refused (length and size bounds, composition other than anyOf).
+const NOT_STRICT_KEYWORDS = ['minLength', 'maxLength', 'minItems', 'maxItems', 'oneOf', 'allOf', 'not', 'default'];
+
 function meetsStrictRules(schema: unknown): boolean {
   if (Array.isArray(schema)) return schema.every(meetsStrictRules);
   if (!isRecord(schema)) return true;
+  if (NOT_STRICT_KEYWORDS.some((keyword) => keyword in schema && !isRecord(schema[keyword]))) return false;
   if (schema.type === 'object' || isRecord(schema.properties)) {
     const properties = isRecord(schema.properties) ? Object.keys(schema.properties) : [];
     const required = Array.isArray(schema.required) ? schema.required : [];
