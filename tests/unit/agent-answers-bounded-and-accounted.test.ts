@@ -92,3 +92,29 @@ describe('a cancelled call is recorded, not lost', () => {
     expect(end.usage).toEqual({ inputTokens: 300, outputTokens: 900 });
   });
 });
+
+describe('retries of a transient error', () => {
+  const rateLimited = { error: { kind: 'rate_limit' as const, message: 'rate limited (429)', retryable: true, retryAfterMs: 7000, status: 429 } };
+
+  it('wait as long as Retry-After says', async () => {
+    const waits: number[] = [];
+    const model = scripted([rateLimited, finishAction]);
+    const events: AgentEvent[] = [];
+    const end = await runAgentToEnd({ harness: createDefaultHarness(), harnessHash: 'h', model, sandbox: new JustBashSandbox(), task, sleep: async (ms) => void waits.push(ms) }, (event) => void events.push(event));
+    expect(end.reason).toBe('finished');
+    expect(waits).toEqual([7000]);
+    expect(events.find((event) => event.type === 'model-error')).toMatchObject({ error: { kind: 'rate_limit', retryable: true } });
+  });
+
+  it('end at once when the user stops during the wait', async () => {
+    const controller = new AbortController();
+    const model = scripted([rateLimited, finishAction]);
+    setTimeout(() => controller.abort(), 100);
+    // A wait that never ends by itself: only the Stop can end this run.
+    const never = () => new Promise<void>(() => {});
+    const end = await runAgentToEnd({ harness: createDefaultHarness(), harnessHash: 'h', model, sandbox: new JustBashSandbox(), task, signal: controller.signal, sleep: never }, () => {});
+    expect(end.reason).toBe('aborted');
+    expect(model.calls).toHaveLength(1);
+  });
+});
+

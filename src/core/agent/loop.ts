@@ -1,5 +1,5 @@
 import type { HarnessDocument, HookPoint } from '../harness/schema.js';
-import { retryDelayMs } from '../model/errors.js';
+import { retryDelayMs, waitUnlessAborted } from '../model/errors.js';
 import { type ChatMessage, type ChatModel, collectResponse, isCutOff, type ModelRequest, type ModelResponse, type TokenUsage } from '../model/types.js';
 import { SANDBOX_WORKDIR, type Sandbox } from '../sandbox/types.js';
 import { type Action, parseActions } from './action-parser.js';
@@ -139,14 +139,17 @@ async function* agentSteps(options: RunAgentOptions): AsyncGenerator<AgentEvent,
       const requestStarted = now();
       const request = shapeRequest();
       let response: ModelResponse | undefined;
+      let reported = false;
       for (let attempt = 0; attempt <= modelRetries; attempt++) {
+        reported = false;
         response = await collectResponse(model, request, signal, options.onTextDelta);
         // Every call counts, failed and cancelled ones too: the server did the work.
         usage.inputTokens += response.usage.inputTokens;
         usage.outputTokens += response.usage.outputTokens;
         if (response.ok || !response.error.retryable || signal.aborted) break;
         yield stamp({ type: 'model-error', step: state.step, error: response.error, ...partialOf(response) });
-        if (attempt < modelRetries) await sleep(retryDelayMs(response.error, attempt));
+        reported = true;
+        if (attempt < modelRetries) await waitUnlessAborted(sleep, retryDelayMs(response.error, attempt), signal);
         if (signal.aborted) break;
       }
       if (!response) throw new Error('unreachable: no model response');
@@ -154,11 +157,14 @@ async function* agentSteps(options: RunAgentOptions): AsyncGenerator<AgentEvent,
         if (signal.aborted) {
           // The call in flight was cancelled (task time limit or the user): what it produced is still recorded.
           const [reason, message] = stoppedReason();
-          const error = response.error.kind === 'aborted' || response.error.kind === 'timeout' ? { ...response.error, kind: reason === 'timeout' ? ('timeout' as const) : ('aborted' as const), message: `${message} during a model call`, retryable: false } : response.error;
-          yield stamp({ type: 'model-error', step: state.step, error, ...partialOf(response) });
+          // A call cut off in flight; one that had already failed (and was reported) before a retry is not repeated.
+          if (!reported) {
+            const error = { ...response.error, kind: reason === 'timeout' ? ('timeout' as const) : ('aborted' as const), message: `${message} during a model call`, retryable: false };
+            yield stamp({ type: 'model-error', step: state.step, error, ...partialOf(response) });
+          }
           return end(reason, message);
         }
-        if (!response.error.retryable) yield stamp({ type: 'model-error', step: state.step, error: response.error, ...partialOf(response) });
+        if (!reported) yield stamp({ type: 'model-error', step: state.step, error: response.error, ...partialOf(response) });
         return end('model_error', `model error (${response.error.kind}): ${response.error.message}`);
       }
       yield stamp({

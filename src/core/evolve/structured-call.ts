@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { extractJsonObject } from '../agent/action-parser.js';
-import { retryDelayMs } from '../model/errors.js';
+import { retryDelayMs, waitUnlessAborted } from '../model/errors.js';
 import { type ChatMessage, type ChatModel, collectResponse, isCutOff, type ModelError, type TokenUsage } from '../model/types.js';
 
 export interface StructuredCallResult<T> {
@@ -62,7 +62,7 @@ export async function callForJson<T>(
     if (!response.ok) {
       error = `model error (${response.error.kind}): ${response.error.message}`;
       if (!response.error.retryable || options.signal?.aborted || attempt > retries) return { ok: false, error, attempts: attempt, usage, modelError: response.error, notices };
-      await sleep(retryDelayMs(response.error, transientFailures++));
+      await waitUnlessAborted(sleep, retryDelayMs(response.error, transientFailures++), options.signal);
       if (options.signal?.aborted) return { ok: false, error, attempts: attempt, usage, modelError: response.error, notices };
       continue;
     }

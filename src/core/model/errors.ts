@@ -40,6 +40,20 @@ export function retryDelayMs(error: ModelError, attempt: number, baseMs = 500): 
   return error.retryAfterMs !== undefined ? Math.max(backoff, Math.min(RETRY_AFTER_CAP_MS, error.retryAfterMs)) : backoff;
 }
 
+/** `sleep(ms)` that ends early when `signal` aborts, so a Stop or a time limit never waits out a `Retry-After`. */
+export function waitUnlessAborted(sleep: (ms: number) => Promise<void>, ms: number, signal?: AbortSignal): Promise<void> {
+  if (!signal) return sleep(ms);
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => resolve();
+    signal.addEventListener('abort', done, { once: true });
+    void sleep(ms).then(() => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    });
+  });
+}
+
 /**
  * The message a server put in its error body: OpenAI's `{error: {message}}`, llama.cpp's same shape, Anthropic's
  * `{type: "error", error: {type, message}}`, FastAPI's `{detail}`, or the body's text when it is not JSON.
