@@ -3,6 +3,7 @@ import 'fake-indexeddb/auto';
 import { runAgentToEnd } from '../src/core/agent/loop.js';
 import { createDefaultHarness, harnessHash } from '../src/core/harness/index.js';
 import { ScriptedModel } from '../src/core/model/scripted.js';
+import { ServerSentEventParser } from '../src/core/model/server-sent-events.js';
 import { JustBashSandbox } from '../src/core/sandbox/just-bash-sandbox.js';
 import { checkSuite } from '../src/core/tasks/check-suite.js';
 import { builtinSuite } from '../src/core/tasks/builtin/index.js';
@@ -32,6 +33,20 @@ const steps = 20;
 await time(`agent loop: ${steps} scripted shell steps`, 10, async () => {
   const model = new ScriptedModel((_request, index) => (index < steps - 1 ? { toolCalls: [{ name: 'shell', args: { command: 'echo step' } }] } : { toolCalls: [{ name: 'finish', args: {} }] }));
   await runAgentToEnd({ harness, harnessHash: 'h', model, sandbox: new JustBashSandbox(), task: { id: 't', instruction: 'x', agentTimeoutSec: 60 } }, () => {});
+});
+
+// Issue 11: one 3.4 MB data line in 1 KB chunks took 7 s when the parser re-split its whole buffer per chunk.
+const bigEvent = `data: ${JSON.stringify({ choices: [{ delta: { content: 'x'.repeat(3_400_000) } }] })}\n\n`;
+await time('SSE: one 3.4 MB event in 1 KB chunks', 5, async () => {
+  const parser = new ServerSentEventParser();
+  for (let offset = 0; offset < bigEvent.length; offset += 1024) parser.push(bigEvent.slice(offset, offset + 1024));
+  parser.end();
+});
+const manyEvents = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'abcd' } }] })}\n\n`.repeat(85_000);
+await time('SSE: 85,000 token events (3.4 MB) in 1 KB chunks', 5, async () => {
+  const parser = new ServerSentEventParser();
+  for (let offset = 0; offset < manyEvents.length; offset += 1024) parser.push(manyEvents.slice(offset, offset + 1024));
+  parser.end();
 });
 
 const db = new StudioDatabase('bench');

@@ -11,16 +11,18 @@ import {
 } from '../core/evolve/config.js';
 import { createEvolution, EvolutionRefused, readEvolutionState, runEvolution } from '../core/evolve/evolution-loop.js';
 import { evolutionWarnings } from '../core/evolve/evolution-warnings.js';
+import { agentModelForResume } from '../core/evolve/model-identity.js';
 import { advanceProgress, describeEvolutionEvent, type EvolutionProgress, initialProgress } from '../core/evolve/progress.js';
 import { buildReport, renderReportMarkdown } from '../core/evolve/report.js';
 import { serializeHarness } from '../core/harness/index.js';
 import { JustBashSandbox } from '../core/sandbox/just-bash-sandbox.js';
+import type { ChatModel } from '../core/model/types.js';
 import { suiteHash } from '../core/tasks/suite-hash.js';
 import { type CliCommand, EXIT, numericFlag, parseFlags, UsageError } from './cli-types.js';
 import { chooseTasks, readHarnessFile, withOutLock } from './command-inputs.js';
 import { DirectoryEvolutionStore } from './fs-evolution-store.js';
 import { loadSuite } from './load-suite.js';
-import { checkModelFlags, createAgentModel, createModel, MODEL_OPTIONS, MODEL_USAGE } from './model-options.js';
+import { checkModelFlags, createAgentModel, createModel, MODEL_OPTIONS, MODEL_USAGE, probedAgentModel, withAnswerTokenCap } from './model-options.js';
 
 const EVOLVE_OPTIONS = {
   ...MODEL_OPTIONS,
@@ -46,6 +48,7 @@ const EVOLVE_OPTIONS = {
   'proposer-base-url': { type: 'string' },
   'proposer-model': { type: 'string' },
   'proposer-api-key-env': { type: 'string' },
+  'proposer-max-answer-tokens': { type: 'string' },
 } as const;
 
 /** Which flag sets which setting, so a message about a setting names the flag the person typed. */
@@ -65,6 +68,8 @@ const FLAG_OF_SETTING: Record<string, string> = {
   'budget.maxTokens': '--max-tokens',
   'budget.maxWallTimeMs': '--max-minutes',
   'budget.maxFinalTestRollouts': '--final-test-rollouts',
+  miningMaxAnswerTokens: '--proposer-max-answer-tokens',
+  proposalMaxAnswerTokens: '--proposer-max-answer-tokens',
 };
 
 function flagOf(path: string): string | undefined {
@@ -92,6 +97,7 @@ export function settingsFromFlags(values: EvolveFlagValues): EvolutionSettings {
     splitRatios = typed.ratios;
   }
   const minutes = numericFlag(values['max-minutes']);
+  const proposerAnswerTokens = numericFlag(values['proposer-max-answer-tokens']);
   const parsed = parseEvolutionSettings({
     ...defaults,
     splitRatios,
@@ -109,6 +115,8 @@ export function settingsFromFlags(values: EvolveFlagValues): EvolutionSettings {
       maxWallTimeMs: typeof minutes === 'number' ? minutes * 60_000 : minutes,
       maxFinalTestRollouts: numericFlag(values['final-test-rollouts']),
     },
+    miningMaxAnswerTokens: proposerAnswerTokens ?? defaults.miningMaxAnswerTokens,
+    proposalMaxAnswerTokens: proposerAnswerTokens ?? defaults.proposalMaxAnswerTokens,
   });
   if (!parsed.ok) throw new UsageError(parsed.problems.map((problem) => `${flagOf(problem.path) ?? problem.path}: ${problem.message}`).join('\n'));
   return parsed.value;
@@ -170,6 +178,8 @@ ${MODEL_USAGE}
   --final-test-rollouts N   the final test's own budget (default: as many as it needs)
   --proposer-base-url <url>, --proposer-model <id>, --proposer-api-key-env VAR
                             a different model (same provider) mines weaknesses and proposes edits
+  --proposer-max-answer-tokens N   cap on each weakness-mining and proposal answer's tokens (defaults 2048 and
+                            3072; 16 to 131072)
   -h, --help                this text
 
   Exit 0 when the evolution finished, was paused by Ctrl-C or waits for review; 1 when it failed or --out is in use;
@@ -182,7 +192,7 @@ ${MODEL_USAGE}
     checkModelFlags(values);
     if (!values.out) throw new UsageError('--out is required');
     const settings = settingsFromFlags(values);
-    const agentModel = createAgentModel(values);
+    const configuredAgentModel = createAgentModel(values);
     const proposerModel =
       values['proposer-model'] || values['proposer-base-url'] || values['proposer-api-key-env']
         ? createModel(values, {
@@ -190,8 +200,8 @@ ${MODEL_USAGE}
             model: values['proposer-model'] ?? values.model!,
             keyVariable: values['proposer-api-key-env'] ?? values['api-key-env'],
           })
-        : agentModel;
-    const baseHarness = await readHarnessFile(values.harness);
+        : configuredAgentModel;
+    const baseHarness = withAnswerTokenCap(await readHarnessFile(values.harness), values);
 
     const loaded = await loadSuite(values.suite);
     for (const item of loaded.unsupported) err(`skipping unsupported task ${item.task}: ${item.reason}`);
@@ -207,9 +217,18 @@ ${MODEL_USAGE}
         err(`self-harness: cannot resume from ${directory}: ${existing.error}`);
         return EXIT.usage;
       }
+      let agentModel: ChatModel;
       if (existing.state) {
         out(`resuming evolution ${existing.state.id} from ${directory} (iteration ${existing.state.iteration}, stage ${existing.state.stage}, status ${existing.state.status})`);
+        if (values['max-answer-tokens'] !== undefined || values['proposer-max-answer-tokens'] !== undefined) {
+          err('note: --max-answer-tokens and --proposer-max-answer-tokens apply when an evolution starts; the resumed one keeps its own caps');
+        }
+        // The protocol the evolution runs with (a probe at its start may have switched it to json_action), not a new probe.
+        const resumed = agentModelForResume(configuredAgentModel, existing.state.models.agent);
+        if (resumed.notice) err(resumed.notice);
+        agentModel = resumed.model;
       } else {
+        agentModel = await probedAgentModel(configuredAgentModel, output);
         for (const warning of evolutionWarnings(settings, tasks.length)) err(`warning: ${warning.message}`);
         const config: EvolutionConfig = {
           ...settings,

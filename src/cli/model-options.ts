@@ -1,7 +1,9 @@
+import { type HarnessDocument, Policies } from '../core/harness/schema.js';
 import { AnthropicModel } from '../core/model/anthropic.js';
 import { OpenAICompatibleModel } from '../core/model/openai-compatible.js';
+import { chooseActionProtocol } from '../core/model/probe-tool-calling.js';
 import type { ActionProtocol, ChatModel } from '../core/model/types.js';
-import { UsageError } from './cli-types.js';
+import { type CliOutput, UsageError } from './cli-types.js';
 
 /**
  * The flags that choose a model, shared by every command that calls one (`run`, `evolve`). A new model setting is
@@ -13,6 +15,7 @@ export const MODEL_OPTIONS = {
   model: { type: 'string' },
   'api-key-env': { type: 'string' },
   'action-protocol': { type: 'string', default: 'native_tools' },
+  'max-answer-tokens': { type: 'string' },
 } as const;
 
 export const MODEL_USAGE = `  --provider openai-compatible|anthropic   which model API (default openai-compatible)
@@ -21,7 +24,11 @@ export const MODEL_USAGE = `  --provider openai-compatible|anthropic   which mod
   --model <id>              the model id the endpoint knows (required)
   --api-key-env VAR         read the API key from this environment variable (required for anthropic)
   --action-protocol native_tools|json_action   how the agent acts: the API's tool calls (default) or one JSON
-                            action per answer, for models without tool calling`;
+                            action per answer, for models without tool calling. With native_tools, one short probe
+                            request first checks that the endpoint returns tool calls; if it does not, the run switches
+                            to json_action and says why
+  --max-answer-tokens N     cap on each agent answer's tokens (the harness's maxAnswerTokens policy, so part of its
+                            hash; default the harness's own, 2048 in the default harness; 16 to 131072)`;
 
 export type ModelFlagValues = { [K in keyof typeof MODEL_OPTIONS]?: string };
 
@@ -58,4 +65,24 @@ export function createModel(values: ModelFlagValues, target: { baseUrl?: string;
 export function createAgentModel(values: ModelFlagValues): ChatModel {
   checkModelFlags(values);
   return createModel(values, { baseUrl: values['base-url'], model: values.model!, keyVariable: values['api-key-env'] });
+}
+
+/** The harness with `--max-answer-tokens` applied: the agent's cap is harness data (its policy), so part of its hash. */
+export function withAnswerTokenCap(harness: HarnessDocument, values: ModelFlagValues): HarnessDocument {
+  const value = values['max-answer-tokens'];
+  if (value === undefined) return harness;
+  const cap = Number(value);
+  // The harness schema's own bounds, so the flag accepts what a harness file may hold.
+  if (value.trim() === '' || !Policies.shape.maxAnswerTokens.safeParse(cap).success) throw new UsageError(`--max-answer-tokens must be a whole number of tokens from 16 to 131072, got "${value}"`);
+  return { ...harness, policies: { ...harness.policies, maxAnswerTokens: cap } };
+}
+
+/**
+ * The agent model a run uses: a `native_tools` endpoint that returns no native tool calls (llama.cpp with a template
+ * without tool support drops `tools` silently) is switched to `json_action` after one probe, and stderr says why.
+ */
+export async function probedAgentModel(model: ChatModel, { err }: CliOutput, signal?: AbortSignal): Promise<ChatModel> {
+  const chosen = await chooseActionProtocol(model, signal);
+  if (chosen.notice) err(chosen.notice);
+  return chosen.model;
 }

@@ -10,7 +10,7 @@ import { evolutionSettingsSchema } from '../core/evolve/config.js';
 import { type CliCommand, EXIT, numericFlag, parseFlags, UsageError } from './cli-types.js';
 import { chooseTasks, readHarnessFile, withOutLock } from './command-inputs.js';
 import { loadSuite } from './load-suite.js';
-import { checkModelFlags, createAgentModel, MODEL_OPTIONS, MODEL_USAGE } from './model-options.js';
+import { checkModelFlags, createAgentModel, MODEL_OPTIONS, MODEL_USAGE, probedAgentModel, withAnswerTokenCap } from './model-options.js';
 
 const RUN_OPTIONS = {
   ...MODEL_OPTIONS,
@@ -101,14 +101,15 @@ ${MODEL_USAGE}
     const attempts = evolutionSettingsSchema.shape.attempts.safeParse(numericFlag(values.attempts));
     if (!attempts.success) throw new UsageError(`--attempts: ${attempts.error.issues[0].message}`);
     const k = attempts.data;
-    const model = createAgentModel(values);
-    const harness = await readHarnessFile(values.harness);
+    const configuredModel = createAgentModel(values);
+    const harness = withAnswerTokenCap(await readHarnessFile(values.harness), values);
     const hash = await harnessHash(harness);
     const loaded = await loadSuite(values.suite);
     const tasks = chooseTasks(loaded.suite.tasks, values.tasks);
     const directory = values.out;
 
     return withOutLock(directory, 'run', output, async () => {
+      const model = await probedAgentModel(configuredModel, output);
       await mkdir(join(directory, 'traces'), { recursive: true });
       const results: RunResults = {
         suite: loaded.suite.name,

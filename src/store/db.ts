@@ -24,6 +24,8 @@ export interface BatchRecord {
   taskIds: string[];
   startedAt: number;
   endedAt?: number;
+  /** Why the batch ran differently from its settings, e.g. switched to json_action after the tool-calling probe. */
+  notice?: string;
 }
 
 export type RunStatus = 'running' | 'done';

@@ -1,5 +1,6 @@
 import type { AgentEvent } from '../core/agent/events.js';
 import type { HarnessDocument } from '../core/harness/schema.js';
+import { chooseActionProtocol } from '../core/model/probe-tool-calling.js';
 import type { ChatModel } from '../core/model/types.js';
 import type { SandboxFactory } from '../core/sandbox/types.js';
 import { runTask, type TaskRunResult } from '../core/tasks/run-task.js';
@@ -30,6 +31,8 @@ export interface RunBatchOptions {
   signal?: AbortSignal;
   onProgress?: (progress: TaskProgress[]) => void;
   onBatch?: (batch: BatchRecord) => void;
+  /** Told when the run changes how it talks to the model, e.g. native tool calls turned out unavailable. */
+  onNotice?: (message: string) => void;
 }
 
 /**
@@ -40,15 +43,18 @@ export async function runBatch(options: RunBatchOptions): Promise<{ batch: Batch
   const { db, tasks, harness } = options;
   const progress: TaskProgress[] = tasks.map((task) => ({ taskId: task.id, status: 'queued', fraction: 0, step: 0 }));
   const publish = () => options.onProgress?.(progress.map((item) => ({ ...item })));
-  const batch = await createBatch(db, { harnessHash: options.harnessHash, modelId: options.model.id, taskIds: tasks.map((task) => task.id) });
+  // A native-tools endpoint that returns no tool calls would fail every task with format errors: probe it once.
+  const { model, notice } = await chooseActionProtocol(options.model, options.signal);
+  if (notice) options.onNotice?.(notice);
+  const batch = await createBatch(db, { harnessHash: options.harnessHash, modelId: model.id, taskIds: tasks.map((task) => task.id), ...(notice ? { notice } : {}) });
   options.onBatch?.(batch);
   publish();
   try {
     for (const [index, task] of tasks.entries()) {
       if (options.signal?.aborted) break;
       const item = progress[index];
-      const previous = await db.runs.where('[harnessHash+modelId+taskId+attempt]').between([options.harnessHash, options.model.id, task.id, 0], [options.harnessHash, options.model.id, task.id, Infinity]).count();
-      const run = await startRun(db, { batchId: batch.id, harnessHash: options.harnessHash, modelId: options.model.id, taskId: task.id, suiteId: options.suiteId, attempt: previous + 1 });
+      const previous = await db.runs.where('[harnessHash+modelId+taskId+attempt]').between([options.harnessHash, model.id, task.id, 0], [options.harnessHash, model.id, task.id, Infinity]).count();
+      const run = await startRun(db, { batchId: batch.id, harnessHash: options.harnessHash, modelId: model.id, taskId: task.id, suiteId: options.suiteId, attempt: previous + 1 });
       Object.assign(item, { status: 'running', runId: run.id });
       publish();
       const recorder = new TraceRecorder(db, run.id);
@@ -56,7 +62,7 @@ export async function runBatch(options: RunBatchOptions): Promise<{ batch: Batch
         task,
         harness,
         harnessHash: options.harnessHash,
-        model: options.model,
+        model,
         createSandbox: options.createSandbox,
         signal: options.signal,
         onEvent: (event) => {

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { checkModelFileUrl, type ConnectionErrorKind, isRemoteProfile, listModelsOfProfile, type ModelListing } from '../core/model/list-models.js';
+import { describeToolCallingProbe, probeToolCalling } from '../core/model/probe-tool-calling.js';
 import { describeModelProfileProblems, type ModelProfile, wllamaModelName } from '../core/model/profile.js';
+import { createModelFromProfile } from '../platform/create-model.js';
 import { errorMessage, formatBytes } from './format.js';
 
 interface Props {
@@ -16,7 +18,14 @@ interface LocalReport {
   lines: string[];
 }
 
-type Result = { state: 'checking' } | { state: 'listing'; listing: ModelListing } | { state: 'local'; report: LocalReport } | { state: 'invalid'; problems: string[] };
+/** Whether the endpoint answers with native tool calls, found by one probe request after the model list. */
+type ToolCalling = { status: 'checking' } | ReturnType<typeof describeToolCallingProbe>;
+
+type Result =
+  | { state: 'checking' }
+  | { state: 'listing'; listing: ModelListing; toolCalling?: ToolCalling }
+  | { state: 'local'; report: LocalReport }
+  | { state: 'invalid'; problems: string[] };
 
 const KIND_LABELS: Record<ConnectionErrorKind, string> = {
   unreachable: 'unreachable',
@@ -102,7 +111,15 @@ export function ConnectionTest({ profile, onPickModel }: Props) {
       const next: Result = isRemoteProfile(profile)
         ? { state: 'listing', listing: await listModelsOfProfile(profile, { signal: controller.signal }) }
         : { state: 'local', report: profile.provider === 'webllm' ? await checkWebLLM(profile.modelId) : await checkWllama(profile as Extract<ModelProfile, { provider: 'wllama' }>, controller.signal) };
-      if (!controller.signal.aborted) setResult(next);
+      if (controller.signal.aborted) return;
+      // An endpoint that lists models may still drop native tools (llama.cpp without a tool-capable template): ask once.
+      const probing = next.state === 'listing' && next.listing.ok && next.listing.configuredModel !== '' && isRemoteProfile(profile);
+      setResult(probing ? { ...next, toolCalling: { status: 'checking' } } : next);
+      if (!probing) return;
+      const model = await createModelFromProfile(profile);
+      const probe = await probeToolCalling(model, controller.signal);
+      const configured = profile.provider === 'openai-compatible' ? profile.actionProtocol : 'native_tools';
+      if (!controller.signal.aborted) setResult({ ...next, toolCalling: describeToolCallingProbe(probe, configured) });
     } catch (error) {
       if (!controller.signal.aborted) setResult({ state: 'local', report: { ok: false, lines: [`The check failed: ${errorMessage(error)}`] } });
     }
@@ -162,6 +179,7 @@ function ConnectionResult({ result, onPickModel }: { result: Result; onPickModel
     );
   }
   const listed = listing.configuredModelMatch !== undefined;
+  const { toolCalling } = result;
   return (
     <div className="notice notice-ok connection-listing" data-testid="connection-result" data-state="ok">
       <p>
@@ -174,6 +192,11 @@ function ConnectionResult({ result, onPickModel }: { result: Result; onPickModel
             ? `✓ ${listing.configuredModel} is among them${listing.configuredModelMatch !== listing.configuredModel ? ` (as ${listing.configuredModelMatch})` : ''}.`
             : `✗ ${listing.configuredModel} is not among them: check the model name, or pick one below.`}
       </p>
+      {toolCalling && (
+        <p data-testid="connection-tool-calling" data-status={toolCalling.status} className={toolCalling.status === 'supported' ? 'ok-text' : toolCalling.status === 'unsupported' ? 'error-text' : 'muted'}>
+          {toolCalling.status === 'checking' ? 'Checking whether it answers with native tool calls…' : toolCalling.text}
+        </p>
+      )}
       {listing.models.length > 0 && (
         <ul className="connection-models" data-testid="connection-models">
           {listing.models.map((model) => {

@@ -30,6 +30,7 @@ export function RunPanel({ db, suiteId, profile, harness, tasks, loader, sandbox
   const [running, setRunning] = useState(false);
   const [stopped, setStopped] = useState(false);
   const [failure, setFailure] = useState<string | undefined>();
+  const [notice, setNotice] = useState<string | undefined>();
   const controller = useRef<AbortController | undefined>(undefined);
   const titles = new Map(tasks.map((task) => [task.id, task.title]));
   const [batchTitles, setBatchTitles] = useState(titles);
@@ -49,6 +50,7 @@ export function RunPanel({ db, suiteId, profile, harness, tasks, loader, sandbox
     setRunning(true);
     setStopped(false);
     setFailure(undefined);
+    setNotice(undefined);
     setBatchTitles(titles);
     setProgress(tasks.map((task) => ({ taskId: task.id, status: 'queued', fraction: 0, step: 0 })));
     let model: LoadedModel;
@@ -76,6 +78,7 @@ export function RunPanel({ db, suiteId, profile, harness, tasks, loader, sandbox
         model,
         createSandbox,
         signal: abort.signal,
+        onNotice: setNotice,
         onProgress: (next) => {
           setProgress(next);
           // Reload the history only when a run starts or ends, not on every event.
@@ -132,6 +135,12 @@ export function RunPanel({ db, suiteId, profile, harness, tasks, loader, sandbox
           <ProgressBar value={loader.progress.progress} label="Loading the model" />
           <span className="muted">Loading the model: {loader.progress.text}</span>
         </div>
+      )}
+
+      {notice && (
+        <p className="notice notice-warn" role="status" data-testid="run-notice">
+          {notice}
+        </p>
       )}
 
       {failure && (

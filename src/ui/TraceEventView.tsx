@@ -39,15 +39,33 @@ function EventBody({ event }: { event: AgentEvent }) {
           <span className="muted">
             {formatDuration(event.durationMs)} · {formatTokens(event.usage)} tokens
             {event.toolCalls.length ? ` · ${plural(event.toolCalls.length, 'tool call')}` : ''}
+            {event.finishReason === 'length' || event.finishReason === 'max_tokens' ? ' · cut off at the token limit' : ''}
           </span>
+          {event.notices?.map((notice) => (
+            <p key={notice} className="notice notice-warn" data-testid="model-notice">
+              {notice}
+            </p>
+          ))}
           {event.text ? <pre className="model-text">{event.text}</pre> : <p className="muted">(no text)</p>}
         </>
       );
     case 'model-error':
       return (
         <>
-          <strong>Model error</strong> <span className="muted">{event.error.kind}{event.error.status ? ` · HTTP ${event.error.status}` : ''}{event.error.retryable ? ' · retryable' : ''}</span>
+          <strong>Model error</strong>{' '}
+          <span className="muted">
+            {event.error.kind}
+            {event.error.status ? ` · HTTP ${event.error.status}` : ''}
+            {event.error.retryable ? ' · transient, retried' : ''}
+            {event.usage ? ` · ${formatTokens(event.usage)} tokens` : ''}
+          </span>
           <pre className="output">{event.error.message}</pre>
+          {event.partialText ? (
+            <>
+              <p className="muted">Partial answer before the call ended:</p>
+              <pre className="model-text">{event.partialText}</pre>
+            </>
+          ) : null}
         </>
       );
     case 'format-error':

@@ -1,4 +1,5 @@
 import type { HarnessDocument, PolicyName } from '../core/harness/schema.js';
+import { DEFAULT_MAX_ANSWER_TOKENS } from '../core/agent/policies/index.js';
 
 export interface PolicyView {
   name: PolicyName;
@@ -11,6 +12,7 @@ export function describePolicies(policies: HarnessDocument['policies']): PolicyV
   return [
     { name: 'maxSteps', on: true, detail: `stop after ${policies.maxSteps} model turns` },
     { name: 'commandTimeout', on: true, detail: `each shell command may run ${policies.commandTimeout.seconds} s` },
+    { name: 'maxAnswerTokens', on: true, detail: `each model answer may be ${policies.maxAnswerTokens ?? DEFAULT_MAX_ANSWER_TOKENS} tokens long` },
     { name: 'loopBreaker', on: policies.loopBreaker.enabled, detail: `redirect once after ${policies.loopBreaker.afterToolCalls} tool calls` },
     { name: 'duplicateCommandGuard', on: policies.duplicateCommandGuard.mode !== 'off', detail: `mode: ${policies.duplicateCommandGuard.mode}` },
     { name: 'persistShellState', on: policies.persistShellState.enabled, detail: 'carry cwd and exported variables between shell calls' },

@@ -3,7 +3,10 @@ import { builtinSuite } from '../../src/core/tasks/builtin/index.js';
 import { type ScriptedOpenAIServer, startScriptedOpenAIServer } from '../fixtures/scripted-openai-server.js';
 import { forwardConsole, openTrace, runTasks, saveOpenAIModel, type StudioUnderTest, startStudio, textOf } from './support.js';
 
-/** A model that answers prose instead of actions: the run ends as an agent error and every format error is in the trace. */
+/**
+ * A model that answers prose instead of actions: the run ends as an agent error and every format error is in the trace.
+ * Its endpoint also returned no tool call to the probe, so the run switched to json_action and says so (issue 13).
+ */
 
 let studio: StudioUnderTest | undefined;
 let model: ScriptedOpenAIServer | undefined;
@@ -29,6 +32,9 @@ describe('a model that answers garbage', () => {
     await saveOpenAIModel(page, model!.baseUrl, 'chatty');
     await runTasks(page, [task.id]);
     expect(await page.locator(`[data-testid="task-progress"][data-task-id="${task.id}"]`).getAttribute('data-outcome')).toBe('agent_error');
+    expect(await textOf(page, '[data-testid="run-notice"]')).toMatch(/^Switched to json_action: the endpoint returned no native tool call/);
+    expect(model!.requests[0].tools?.length).toBe(1);
+    expect(model!.requests.slice(1).every((request) => request.tools === undefined && request.response_format?.type === 'json_schema')).toBe(true);
 
     await openTrace(page, task.id);
     expect(await page.locator('[data-testid="trace-event"][data-type="format-error"]').count()).toBeGreaterThanOrEqual(1);

@@ -71,9 +71,14 @@ afterAll(async () => {
   await proposerServer?.close();
 });
 
+/** The tool-calling probe (Test connection, an evolution's start): one request with a `finish` tool, no task. */
+const isProbe = (request: ChatRequest) => systemText(request).startsWith('You are testing a tool');
+
 /** The first request of each rollout says which harness ran which task: its system prompt and instruction. */
 const rolloutStarts = (server: ScriptedOpenAIServer) =>
-  server.requests.filter((request) => isAgentRequest(request) && !request.messages.some((message) => message.role === 'assistant')).map((request) => JSON.stringify(request.messages.slice(0, 2)));
+  server.requests
+    .filter((request) => isAgentRequest(request) && !isProbe(request) && !request.messages.some((message) => message.role === 'assistant'))
+    .map((request) => JSON.stringify(request.messages.slice(0, 2)));
 
 const profileId = (page: Page, name: string) => page.locator(`[data-testid="profile-row"][data-profile-name="${name}"]`).getAttribute('data-profile-id');
 const rolloutCount = async (page: Page) => Number(/(\d+) rollouts/.exec((await page.getByTestId('evolution-view').textContent()) ?? '')?.[1]);
@@ -126,6 +131,10 @@ describe('saved model profiles', () => {
     expect(await page.locator('[data-testid="connection-model"][data-configured="true"]').getAttribute('data-model-id')).toBe('agent-model');
     expect(await page.getByTestId('connection-configured').getAttribute('data-listed')).toBe('true');
     expect(agentServer!.modelListRequests).toHaveLength(1);
+    // One probe request shows that this endpoint answers with native tool calls.
+    await page.locator('[data-testid="connection-tool-calling"][data-status="supported"]').waitFor();
+    expect(await textOf(page, '[data-testid="connection-tool-calling"]')).toBe('Native tool calls work (the probe called finish). The native_tools protocol will work.');
+    expect(agentServer!.requests.filter(isProbe)).toHaveLength(1);
     mkdirSync(RESULTS_DIR, { recursive: true });
     await page.getByTestId('model-panel').screenshot({ path: join(RESULTS_DIR, 'e2e-model-profiles-test-connection.png') });
 

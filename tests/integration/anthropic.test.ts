@@ -293,6 +293,7 @@ describe('AnthropicModel against a local Messages API server', () => {
       toolCalls: [{ id: 'toolu_json', name: 'shell', argumentsText: '{"command":"pwd"}' }],
       usage: { inputTokens: 20, outputTokens: 7 },
       finishReason: 'tool_use',
+      notices: [],
     });
   });
 
@@ -319,18 +320,23 @@ describe('AnthropicModel against a local Messages API server', () => {
   it('reports unparseable stream data as bad_response after the text that came before it', async () => {
     const streamed = await parts(modelFor('garbage'));
     expect(streamed[0]).toEqual({ type: 'text-delta', text: 'ok' });
-    expect(streamed[1]).toMatchObject({ type: 'error', error: { kind: 'bad_response' } });
-    expect(streamed).toHaveLength(2);
+    expect(streamed[1]).toMatchObject({ type: 'usage', usage: { outputTokens: 1, estimated: true } });
+    expect(streamed[2]).toMatchObject({ type: 'error', error: { kind: 'bad_response' } });
+    expect(streamed).toHaveLength(3);
   });
 
   it('reports a body that is no event stream as bad_response', async () => {
-    expect(await parts(modelFor('not-sse'))).toEqual([{ type: 'error', error: expect.objectContaining({ kind: 'bad_response' }) }]);
+    expect(await parts(modelFor('not-sse'))).toEqual([
+      { type: 'usage', usage: expect.objectContaining({ outputTokens: 0, estimated: true }) },
+      { type: 'error', error: expect.objectContaining({ kind: 'bad_response' }) },
+    ]);
   });
 
   it('reports a stream cut before message_stop as a retryable network error', async () => {
     const streamed = await parts(modelFor('truncated'));
     expect(streamed[0]).toEqual({ type: 'text-delta', text: 'cut' });
-    expect(streamed[1]).toMatchObject({ type: 'error', error: { kind: 'network', retryable: true } });
+    expect(streamed[1]).toMatchObject({ type: 'usage', usage: { estimated: true } });
+    expect(streamed[2]).toMatchObject({ type: 'error', error: { kind: 'network', retryable: true } });
   });
 
   it('ends with kind aborted when the signal aborts mid-stream', async () => {
@@ -342,6 +348,7 @@ describe('AnthropicModel against a local Messages API server', () => {
     }
     expect(streamed).toEqual([
       { type: 'text-delta', text: 'first' },
+      { type: 'usage', usage: expect.objectContaining({ outputTokens: 2, estimated: true }) },
       { type: 'error', error: { kind: 'aborted', message: 'request aborted', retryable: false } },
     ]);
   });

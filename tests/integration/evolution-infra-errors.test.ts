@@ -124,6 +124,63 @@ describe('infrastructure errors', () => {
     expect(decisions(resumed)).toEqual(expected);
   }, 60_000);
 
+  it('an endpoint that refuses every request for good (a server setting) pauses at once with the server\'s message: no retry, nothing counted, cached or mined', async () => {
+    const expected = decisions(await reference());
+    const store = (await start()) as MemoryEvolutionStore;
+    const control = { misconfigured: false };
+    const refusal: ScriptedTurn = { error: { kind: 'server_error', status: 500, message: 'server error (500): tools param requires --jinja flag', retryable: false } };
+    const model = new ScriptedModel((request: ModelRequest) => (control.misconfigured ? refusal : agentTurn(request)), 'scripted:agent');
+    const events: EvolutionEvent[] = [];
+    let rolloutsSeen = 0;
+    const paused = await runEvolution({
+      store,
+      tasks,
+      agentModel: model,
+      proposerModel: proposer(),
+      createSandbox: sandbox,
+      infraRetryDelaysMs: [10],
+      onEvent: (event) => {
+        events.push(event);
+        if (event.type === 'rollout-end' && ++rolloutsSeen === 5) control.misconfigured = true;
+      },
+    });
+    expect(paused.status).toBe('paused');
+    expect(paused.pause).toMatchObject({ kind: 'model_refused', reason: 'the model endpoint refused the request: model error (server_error): server error (500): tools param requires --jinja flag' });
+    expect(paused.pause?.resumeHint).toMatch(/fix the agent model's settings/);
+    // Sending the same request again cannot help: no retry.
+    expect(events.filter((event) => event.type === 'rollout-infra-error').map((event) => event.type === 'rollout-infra-error' && event.willRetry)).toEqual([false]);
+    expect(paused.usedRollouts).toHaveLength(5);
+    expect([...store.rollouts.values()].map((record) => record.outcome)).not.toContain('infra_error');
+    expect(paused.iterations.flatMap((iteration) => iteration.weaknesses ?? [])).toEqual([]);
+
+    control.misconfigured = false;
+    const resumed = await runEvolution({ store, tasks, agentModel: model, proposerModel: proposer(), createSandbox: sandbox });
+    expect(decisions(resumed)).toEqual(expected);
+  }, 60_000);
+
+  it('a proposer whose endpoint does not know its model (404) pauses with the server\'s message instead of failing the stage', async () => {
+    const store = await start();
+    const unknownModel = new ScriptedModel(() => ({ error: { kind: 'model_not_found', status: 404, message: 'not found (404): model "proposr" not found', retryable: false } }), 'scripted:proposer');
+    const paused = await runEvolution({ store, tasks, agentModel: switchableAgent().model, proposerModel: unknownModel, createSandbox: sandbox });
+    expect(paused.status).toBe('paused');
+    expect(paused.stage).toBe('mine');
+    expect(paused.pause).toMatchObject({ kind: 'model_refused', reason: expect.stringContaining('model "proposr" not found') });
+    expect(paused.stageFailures).toEqual([]);
+  }, 60_000);
+
+  it('a context overflow is the agent\'s own doing: an outcome (agent_error), counted like any failure, and the evolution goes on', async () => {
+    const overflowTask = splitTasks(tasks, DEFAULT_SPLIT_RATIOS, 1).heldIn[0];
+    const overflow: ScriptedTurn = { error: { kind: 'context_overflow', status: 400, message: 'context window exceeded (400): the request exceeds the available context size', retryable: false } };
+    const model = new ScriptedModel((request: ModelRequest) => (request.messages[0].content.includes(`[${overflowTask}]`) ? overflow : agentTurn(request)), 'scripted:agent');
+    const store = (await start()) as MemoryEvolutionStore;
+    const state = await runEvolution({ store, tasks, agentModel: model, proposerModel: proposer(), createSandbox: sandbox });
+    expect(state.pause).toBeUndefined();
+    expect(state.status).toBe('done');
+    const records = [...store.rollouts.values()].filter((record) => record.taskId === overflowTask);
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.every((record) => record.outcome === 'agent_error')).toBe(true);
+  }, 60_000);
+
   it('a sandbox worker that dies during a run (sandbox_error) leaves that task out with the worker\'s text, never as a fail', async () => {
     const store = (await start()) as MemoryEvolutionStore;
     const broken = splitTasks(tasks, DEFAULT_SPLIT_RATIOS, 1).heldIn[0];

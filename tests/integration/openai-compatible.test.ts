@@ -236,12 +236,14 @@ describe('OpenAICompatibleModel against a local chat-completions server', () => 
     ]);
   });
 
-  it('with json_action sends no tools, asks for a JSON object and turns tool results into user text', async () => {
+  it('with json_action sends no tools, sends the whole response schema and turns tool results into user text', async () => {
     const model = modelFor('text-no-usage', { actionProtocol: 'json_action' });
-    await parts(model, { ...request, responseSchema: { type: 'object', properties: { tool: { type: 'string' } } } });
+    const schema = { type: 'object', properties: { tool: { type: 'string' } } };
+    await parts(model, { ...request, responseSchema: schema });
     const body = received.get('text-no-usage')!.at(-1)!.body;
     expect(body.tools).toBeUndefined();
-    expect(body.response_format).toEqual({ type: 'json_object' });
+    // Not strict: the schema leaves `tool` optional, which OpenAI's strict mode refuses.
+    expect(body.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'answer', schema, strict: false } });
     const messages = body.messages as Array<{ role: string; content: string }>;
     expect(messages.map((message) => message.role)).toEqual(['system', 'user', 'assistant', 'user']);
     expect(JSON.parse(messages[2].content)).toEqual([{ name: 'bash', arguments: { command: 'ls' } }]);
@@ -267,6 +269,7 @@ describe('OpenAICompatibleModel against a local chat-completions server', () => 
       toolCalls: [{ id: 'call_json', name: 'bash', argumentsText: '{"command":"pwd"}' }],
       usage: { inputTokens: 20, outputTokens: 7 },
       finishReason: 'tool_calls',
+      notices: [],
     });
   });
 
@@ -274,7 +277,7 @@ describe('OpenAICompatibleModel against a local chat-completions server', () => 
     ['unauthorized', 'auth', 401],
     ['rate-limited', 'rate_limit', 429],
     ['context-overflow', 'context_overflow', 400],
-    ['server-error', 'network', 500],
+    ['server-error', 'server_error', 500],
   ])('maps HTTP failure %s to kind %s', async (scenario, kind, status) => {
     const streamed = await parts(modelFor(scenario, { apiKey: 'sk-test' }));
     expect(streamed).toHaveLength(1);
@@ -295,8 +298,9 @@ describe('OpenAICompatibleModel against a local chat-completions server', () => 
   it('reports unparseable stream data as bad_response after the text that came before it', async () => {
     const streamed = await parts(modelFor('garbage'));
     expect(streamed[0]).toEqual({ type: 'text-delta', text: 'ok' });
-    expect(streamed[1]).toMatchObject({ type: 'error', error: { kind: 'bad_response' } });
-    expect(streamed).toHaveLength(2);
+    expect(streamed[1]).toMatchObject({ type: 'usage', usage: { outputTokens: 1, estimated: true } });
+    expect(streamed[2]).toMatchObject({ type: 'error', error: { kind: 'bad_response' } });
+    expect(streamed).toHaveLength(3);
   });
 
   it('turns an error object inside the stream into an error part', async () => {
@@ -304,8 +308,9 @@ describe('OpenAICompatibleModel against a local chat-completions server', () => 
     expect(response.ok).toBe(false);
     if (response.ok) return;
     expect(response.text).toBe('partial');
-    expect(response.error.kind).toBe('network');
+    expect(response.error).toMatchObject({ kind: 'server_error', status: 502, retryable: true });
     expect(response.error.message).toContain('upstream provider failed');
+    expect(response.usage).toMatchObject({ outputTokens: 2, estimated: true });
   });
 
   it('ends with kind aborted when the signal aborts mid-stream', async () => {
@@ -317,6 +322,7 @@ describe('OpenAICompatibleModel against a local chat-completions server', () => 
     }
     expect(streamed).toEqual([
       { type: 'text-delta', text: 'first' },
+      { type: 'usage', usage: { inputTokens: expect.any(Number), outputTokens: 2, estimated: true } },
       { type: 'error', error: { kind: 'aborted', message: 'request aborted', retryable: false } },
     ]);
   });

@@ -141,8 +141,9 @@ describe('WebLLMModel with prompt-level actions', () => {
     );
     const streamed = await parts(new WebLLMModel(engine, modelId));
     expect(streamed[0]).toEqual({ type: 'text-delta', text: 'par' });
-    expect(streamed[1]).toMatchObject({ type: 'error', error: { kind: 'bad_response' } });
-    expect(streamed).toHaveLength(2);
+    expect(streamed[1]).toMatchObject({ type: 'usage', usage: { outputTokens: 1, estimated: true } });
+    expect(streamed[2]).toMatchObject({ type: 'error', error: { kind: 'bad_response' } });
+    expect(streamed).toHaveLength(3);
   });
 
   it('interrupts the engine and reports aborted when the signal aborts', async () => {
@@ -163,6 +164,7 @@ describe('WebLLMModel with prompt-level actions', () => {
     expect(engine.interrupted).toBe(1);
     expect(streamed).toEqual([
       { type: 'text-delta', text: 'one' },
+      { type: 'usage', usage: { inputTokens: expect.any(Number), outputTokens: 1, estimated: true } },
       { type: 'error', error: { kind: 'aborted', message: 'request aborted', retryable: false } },
     ]);
   });

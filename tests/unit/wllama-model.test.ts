@@ -130,6 +130,12 @@ describe('WllamaModel', () => {
     expect(engine.requests[1].max_tokens).toBe(7);
   });
 
+  it('keeps the profile\'s answer cap as a ceiling when a request asks for more', async () => {
+    const engine = new FakeEngine(replay([delta('hi')]));
+    await parts(new WllamaModel(engine, modelName, { maxOutputTokens: 300 }), undefined, { ...request, maxOutputTokens: 2048 });
+    expect(engine.requests[0].max_tokens).toBe(300);
+  });
+
   it('streams tokens as text deltas and ends with the token counts llama.cpp reports', async () => {
     const engine = new FakeEngine(replay([first, delta('{"tool":'), delta(' "shell"}'), finish('stop'), usageChunk]));
     expect(await parts(new WllamaModel(engine, modelName))).toEqual([
@@ -165,6 +171,7 @@ describe('WllamaModel', () => {
     const streamed = await parts(new WllamaModel(engine, modelName));
     expect(streamed).toEqual([
       { type: 'text-delta', text: 'par' },
+      { type: 'usage', usage: { inputTokens: expect.any(Number), outputTokens: 1, estimated: true } },
       { type: 'error', error: { kind: 'bad_response', message: 'wllama inference_error: Model failed to start inference', retryable: false } },
     ]);
   });
@@ -182,8 +189,21 @@ describe('WllamaModel', () => {
     expect(streamed).toEqual([
       { type: 'text-delta', text: 't0 ' },
       { type: 'text-delta', text: 't1 ' },
+      { type: 'usage', usage: { inputTokens: expect.any(Number), outputTokens: 2, estimated: true } },
       { type: 'error', error: { kind: 'aborted', message: 'request aborted', retryable: false } },
     ]);
+    expect(engine.signals[0].aborted).toBe(true);
+  });
+
+  it('ends a stalled generation with a transient timeout and stops the engine', async () => {
+    const engine = new FakeEngine(async (emit, options) => {
+      await emit(delta('{"thought": "'));
+      // Stuck, as a grammar-bound model on a busy CPU can be, until told to stop.
+      await new Promise<void>((resolve) => options.abortSignal.addEventListener('abort', () => resolve(), { once: true }));
+      throw new WllamaAbortError();
+    });
+    const response = await collectResponse(new WllamaModel(engine, modelName, { timeouts: { idleMs: 150 } }), request);
+    expect(response).toMatchObject({ ok: false, error: { kind: 'timeout', retryable: true }, text: '{"thought": "', usage: { estimated: true } });
     expect(engine.signals[0].aborted).toBe(true);
   });
 

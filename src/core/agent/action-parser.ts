@@ -12,6 +12,7 @@ export type ParseActionsResult = { ok: true; actions: Action[]; thought: string 
 
 /** The prompt-level protocol for models without native tool calls. */
 export const JSON_ACTION_SCHEMA = {
+  title: 'action',
   type: 'object',
   properties: {
     thought: { type: 'string' },

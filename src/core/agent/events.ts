@@ -29,8 +29,27 @@ export type AgentEvent = EventBase &
   (
     | { type: 'run-start'; traceFormat: number; taskId: string; harnessHash: string; modelId: string; systemPrompt: string; instruction: string }
     | { type: 'model-request'; step: number; messageCount: number; lastMessage?: ChatMessage }
-    | { type: 'model-response'; step: number; text: string; toolCalls: ToolCall[]; usage: TokenUsage; durationMs: number }
-    | { type: 'model-error'; step: number; error: ModelError }
+    | {
+        type: 'model-response';
+        step: number;
+        text: string;
+        toolCalls: ToolCall[];
+        usage: TokenUsage;
+        durationMs: number;
+        /** `stop`, `tool_calls`, or `length` when the answer hit its token cap. */
+        finishReason?: string;
+        /** How the provider served the request, when the user should know (e.g. a refused schema and its fallback). */
+        notices?: string[];
+      }
+    | {
+        type: 'model-error';
+        step: number;
+        error: ModelError;
+        /** Text the model produced before the call failed or was cancelled; counted in the run's usage. */
+        partialText?: string;
+        /** What the failed call cost (server counts, or an estimate). */
+        usage?: TokenUsage;
+      }
     | { type: 'format-error'; step: number; message: string; rawText: string; consecutive: number }
     | { type: 'tool-call'; step: number; callId: string; tool: string; args: Record<string, unknown> }
     | { type: 'tool-result'; step: number; callId: string; tool: string; ok: boolean; output: string; exitCode?: number; durationMs: number; truncated?: boolean }

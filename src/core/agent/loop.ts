@@ -1,11 +1,12 @@
 import type { HarnessDocument, HookPoint } from '../harness/schema.js';
-import { type ChatMessage, type ChatModel, collectResponse, type ModelError, type ModelResponse, type TokenUsage } from '../model/types.js';
+import { retryDelayMs, waitUnlessAborted } from '../model/errors.js';
+import { type ChatMessage, type ChatModel, collectResponse, isCutOff, type ModelError, type ModelRequest, type ModelResponse, type TokenUsage } from '../model/types.js';
 import { isSandboxUnavailable, SANDBOX_WORKDIR, type Sandbox } from '../sandbox/types.js';
-import { type Action, JSON_ACTION_SCHEMA, parseActions } from './action-parser.js';
+import { type Action, parseActions } from './action-parser.js';
 import { type AgentEndReason, type AgentEvent, type AgentEventInput, type RunEndEvent, TRACE_FORMAT_VERSION } from './events.js';
 import { buildPolicies, type Intervention, type LoopState, type Policy } from './policies/index.js';
 import { runProcessor } from './processors/index.js';
-import { enabledToolNames, renderSystemPrompt, toolSpecs } from './prompt.js';
+import { actionResponseSchema, enabledToolNames, renderSystemPrompt, toolSpecs } from './prompt.js';
 import { AGENT_TOOLS, type ToolContext, type ToolOutcome } from './tools/index.js';
 
 export interface AgentTask {
@@ -28,7 +29,7 @@ export interface RunAgentOptions {
   signal?: AbortSignal;
   /** Malformed answers in a row before the run ends. */
   maxConsecutiveFormatErrors?: number;
-  /** Attempts for a retryable model error (rate limit, network). */
+  /** Retries of a transient model error (rate limit, network, timeout, 5xx); waits honour `Retry-After`. */
   modelRetries?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -113,10 +114,20 @@ async function* agentSteps(options: RunAgentOptions): AsyncGenerator<AgentEvent,
     return { messages: shown, refused };
   }
 
+  // Ids of the native tool calls of the current answer. An action the model wrote as JSON text answers no call, so its
+  // observation is a user message: a `tool` message without its `tool_calls` is rejected by strict servers.
+  let nativeCallIds = new Set<string>();
   const observe = (action: Action, output: string): ChatMessage =>
-    protocol === 'native_tools'
+    protocol === 'native_tools' && nativeCallIds.has(action.callId)
       ? { role: 'tool', toolCallId: action.callId, toolName: action.tool, content: output }
       : { role: 'user', content: `Observation from ${action.tool}:\n${output}` };
+
+  const baseRequest: ModelRequest = {
+    messages,
+    tools: protocol === 'native_tools' ? toolSpecs(harness) : [],
+    responseSchema: protocol === 'json_action' ? actionResponseSchema(harness) : undefined,
+  };
+  const shapeRequest = (): ModelRequest => policies.reduce<ModelRequest>((request, policy) => policy.shapeModelRequest?.(request) ?? request, { ...baseRequest, messages });
 
   try {
     yield stamp({ type: 'run-start', traceFormat: TRACE_FORMAT_VERSION, taskId: task.id, harnessHash: options.harnessHash, modelId: model.id, systemPrompt, instruction: task.instruction });
@@ -132,30 +143,55 @@ async function* agentSteps(options: RunAgentOptions): AsyncGenerator<AgentEvent,
       state.step += 1;
       yield stamp({ type: 'model-request', step: state.step, messageCount: messages.length, lastMessage: messages[messages.length - 1] });
       const requestStarted = now();
+      const request = shapeRequest();
       let response: ModelResponse | undefined;
+      let reported = false;
       for (let attempt = 0; attempt <= modelRetries; attempt++) {
-        response = await collectResponse(
-          model,
-          { messages, tools: protocol === 'native_tools' ? toolSpecs(harness) : [], responseSchema: protocol === 'json_action' ? JSON_ACTION_SCHEMA : undefined },
-          signal,
-          options.onTextDelta,
-        );
+        reported = false;
+        response = await collectResponse(model, request, signal, options.onTextDelta);
+        // Every call counts, failed and cancelled ones too: the server did the work.
         usage.inputTokens += response.usage.inputTokens;
         usage.outputTokens += response.usage.outputTokens;
         if (response.ok || !response.error.retryable || signal.aborted) break;
-        yield stamp({ type: 'model-error', step: state.step, error: response.error });
-        if (attempt < modelRetries) await sleep(500 * 2 ** attempt);
+        yield stamp({ type: 'model-error', step: state.step, error: response.error, ...partialOf(response) });
+        reported = true;
+        if (attempt < modelRetries) await waitUnlessAborted(sleep, retryDelayMs(response.error, attempt), signal);
+        if (signal.aborted) break;
       }
       if (!response) throw new Error('unreachable: no model response');
       if (!response.ok) {
-        if (signal.aborted) return end(...stoppedReason());
-        if (!response.error.retryable) yield stamp({ type: 'model-error', step: state.step, error: response.error });
+        if (signal.aborted) {
+          // The call in flight was cancelled (task time limit or the user): what it produced is still recorded.
+          const [reason, message] = stoppedReason();
+          // A call cut off in flight; one that had already failed (and was reported) before a retry is not repeated.
+          if (!reported) {
+            const error = { ...response.error, kind: reason === 'timeout' ? ('timeout' as const) : ('aborted' as const), message: `${message} during a model call`, retryable: false };
+            yield stamp({ type: 'model-error', step: state.step, error, ...partialOf(response) });
+          }
+          return end(reason, message);
+        }
+        if (!reported) yield stamp({ type: 'model-error', step: state.step, error: response.error, ...partialOf(response) });
         if (response.error.kind === 'engine_failed') return end('model_unavailable', response.error.message, response.error);
         return end('model_error', `model error (${response.error.kind}): ${response.error.message}`, response.error);
       }
-      yield stamp({ type: 'model-response', step: state.step, text: response.text, toolCalls: response.toolCalls, usage: response.usage, durationMs: now() - requestStarted });
+      yield stamp({
+        type: 'model-response',
+        step: state.step,
+        text: response.text,
+        toolCalls: response.toolCalls,
+        usage: response.usage,
+        durationMs: now() - requestStarted,
+        finishReason: response.finishReason,
+        ...(response.notices.length ? { notices: response.notices } : {}),
+      });
+      nativeCallIds = new Set(response.toolCalls.map((call) => call.id));
 
-      const parsed = parseActions(response.text, response.toolCalls, enabledTools, protocol);
+      const cutOff = isCutOff(response.finishReason);
+      const parsedAnswer = parseActions(response.text, response.toolCalls, enabledTools, protocol);
+      // A complete action before the cap is used; an answer the cap cut short is fed back saying so, with how to fit.
+      const parsed: typeof parsedAnswer = cutOff && !parsedAnswer.ok
+        ? { ok: false, message: `your answer was cut off at the limit of ${request.maxOutputTokens ?? 'the server\'s'} tokens before it was complete. Keep the thought short and give one action; write a long file in several smaller steps.` }
+        : parsedAnswer;
       if (!parsed.ok) {
         formatErrors += 1;
         consecutiveFormatErrors += 1;
@@ -257,6 +293,11 @@ async function* agentSteps(options: RunAgentOptions): AsyncGenerator<AgentEvent,
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onUserAbort);
   }
+}
+
+function partialOf(response: ModelResponse): { partialText?: string; usage?: TokenUsage } {
+  const hasUsage = response.usage.inputTokens > 0 || response.usage.outputTokens > 0;
+  return { ...(response.text !== '' ? { partialText: response.text } : {}), ...(hasUsage ? { usage: response.usage } : {}) };
 }
 
 /** Run to the end, handing each event (run-end included) to `onEvent`; returns the run-end event. */

@@ -15,6 +15,30 @@ export function toolSpecs(harness: HarnessDocument): ToolSpec[] {
   }));
 }
 
+/**
+ * The JSON Schema a json_action answer must match, for providers that constrain decoding: one object per enabled tool
+ * (so a tool's name and its arguments go together), a thought first, and no other keys. The thought needs no
+ * `maxLength` in the schema: the answer's token cap (the harness's `maxAnswerTokens`, sent with every agent turn)
+ * bounds it, and an answer cut off there is fed back to the model as a format error.
+ */
+export function actionResponseSchema(harness: HarnessDocument): Record<string, unknown> {
+  const variants = enabledToolNames(harness).map((name) => {
+    const parameters = AGENT_TOOLS[name].parameters as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+    const properties = Object.fromEntries(Object.entries(parameters.properties ?? {}).map(([key, value]) => [key, { type: value.type ?? 'string' }]));
+    return {
+      type: 'object',
+      properties: {
+        thought: { type: 'string' },
+        tool: { type: 'string', enum: [name] },
+        args: { type: 'object', properties, required: parameters.required ?? [], additionalProperties: false },
+      },
+      required: ['thought', 'tool', 'args'],
+      additionalProperties: false,
+    };
+  });
+  return { title: 'action', type: 'object', anyOf: variants };
+}
+
 function describeTools(harness: HarnessDocument, protocol: ActionProtocol): string {
   const lines = toolSpecs(harness).map((spec) => {
     const args = Object.keys((spec.parameters.properties as Record<string, unknown>) ?? {}).join(', ');

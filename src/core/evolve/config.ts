@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import type { AcceptanceRule } from './gate.js';
+import { DEFAULT_MINING_ANSWER_TOKENS } from './mining.js';
+import { DEFAULT_PROPOSAL_ANSWER_TOKENS } from './proposal.js';
+
+export { DEFAULT_MINING_ANSWER_TOKENS, DEFAULT_PROPOSAL_ANSWER_TOKENS };
 
 /**
  * The one definition of an evolution's settings. Every way in parses it here — the CLI's flags, the Evolve page's form,
@@ -28,6 +32,8 @@ export const EVOLUTION_SETTING_LABELS = {
   maxWallTimeMs: 'Time budget',
   maxFinalTestRollouts: 'Final-test budget (rollouts)',
   convergenceIterations: 'Stop after iterations without an accepted edit',
+  miningMaxAnswerTokens: 'Longest weakness-mining answer (tokens)',
+  proposalMaxAnswerTokens: 'Longest proposal answer (tokens)',
 } as const;
 
 const shown = (input: unknown) => (typeof input === 'string' ? JSON.stringify(input) : String(input));
@@ -43,6 +49,12 @@ function positive(label: string) {
   const message = (issue: { input?: unknown }) =>
     issue.input === undefined ? `${label} is required` : typeof issue.input === 'number' ? `${label} must be above 0` : `${label} must be a number above 0, not ${shown(issue.input)}`;
   return z.number({ error: message }).positive({ error: message });
+}
+
+/** A cap on an answer's tokens, in the range the harness's own `maxAnswerTokens` takes. */
+function answerTokens(label: string) {
+  const message = (issue: { input?: unknown }) => `${label} must be a whole number of tokens from 16 to 131072, not ${shown(issue.input)}`;
+  return z.number({ error: message }).int({ error: message }).min(16, { error: message }).max(131_072, { error: message });
 }
 
 function share(split: string) {
@@ -121,6 +133,12 @@ export const evolutionSettingsSchema = z.object({
    * the decision (same decisions as full validation, fewer rollouts). Off: every held-in and held-out rollout runs.
    */
   adaptiveValidation: z.boolean({ error: `${EVOLUTION_SETTING_LABELS.adaptiveValidation} must be on or off (true or false)` }),
+  /**
+   * Caps on the proposer's answers (`max_tokens`): without one a small model on a server that does not hold it to the
+   * schema writes until the context is full. Absent in evolutions started before they existed: the defaults apply.
+   */
+  miningMaxAnswerTokens: answerTokens(EVOLUTION_SETTING_LABELS.miningMaxAnswerTokens).optional(),
+  proposalMaxAnswerTokens: answerTokens(EVOLUTION_SETTING_LABELS.proposalMaxAnswerTokens).optional(),
 });
 
 /** The settings plus what the evolution runs on, as saved in its state. */
@@ -146,6 +164,8 @@ export const DEFAULT_EVOLUTION_SETTINGS: EvolutionSettings = {
   convergenceIterations: 2,
   reviewBeforeMerge: false,
   adaptiveValidation: true,
+  miningMaxAnswerTokens: DEFAULT_MINING_ANSWER_TOKENS,
+  proposalMaxAnswerTokens: DEFAULT_PROPOSAL_ANSWER_TOKENS,
 };
 
 /** One thing wrong with a setting: where (`attempts`, `budget.maxRollouts`, `acceptance.alpha`) and what to fix. */

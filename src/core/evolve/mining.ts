@@ -38,9 +38,13 @@ export interface Weakness {
   score: number;
 }
 
+/** Cap on a mining answer's tokens: four short weaknesses fit in a fraction of it; a runaway stops there. */
+export const DEFAULT_MINING_ANSWER_TOKENS = 2048;
+
 export type MiningResult =
-  | { ok: true; weaknesses: Weakness[]; usage: TokenUsage; attempts: number }
-  | { ok: false; error: string; usage: TokenUsage; attempts: number; modelError?: ModelError };
+  | { ok: true; weaknesses: Weakness[]; usage: TokenUsage; attempts: number; notices: string[] }
+  /** `modelError` when the endpoint failed (transient when it kept failing through the retries), not the answer. */
+  | { ok: false; error: string; usage: TokenUsage; attempts: number; notices: string[]; modelError?: ModelError };
 
 export function miningPrompt(digests: readonly TraceDigest[]): { system: string; user: string } {
   return {
@@ -63,7 +67,8 @@ export function miningPrompt(digests: readonly TraceDigest[]): { system: string;
  * words until it runs out of tokens in the middle of the object.
  */
 export function miningDecodingSchema(failedTaskIds: readonly string[], failedAttempts = failedTaskIds.length): Record<string, unknown> {
-  const schema = z.toJSONSchema(MiningAnswer, { io: 'input', unrepresentable: 'any' }) as unknown as Record<string, unknown> & {
+  const { $schema: _dialect, ...generated } = z.toJSONSchema(MiningAnswer, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = { title: 'weaknesses', ...generated } as unknown as Record<string, unknown> & {
     properties: { weaknesses: { maxItems?: number; items: { properties: Record<string, Record<string, unknown>> } } };
   };
   const list = schema.properties.weaknesses;
@@ -79,10 +84,21 @@ export function miningDecodingSchema(failedTaskIds: readonly string[], failedAtt
 }
 
 /** Weakness mining: the model reads digests of its failed held-in traces and names its recurring failure patterns. */
-export async function mineWeaknesses(model: ChatModel, digests: readonly TraceDigest[], options: { signal?: AbortSignal; retries?: number } = {}): Promise<MiningResult> {
+export async function mineWeaknesses(
+  model: ChatModel,
+  digests: readonly TraceDigest[],
+  options: { signal?: AbortSignal; retries?: number; maxAnswerTokens?: number; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<MiningResult> {
   const failedTaskIds = new Set(digests.map((digest) => digest.taskId));
-  const answer = await callForJson(model, miningPrompt(digests), MiningAnswer, { ...options, jsonSchema: miningDecodingSchema([...failedTaskIds], digests.length) });
-  if (!answer.ok || !answer.value) return { ok: false, error: answer.error ?? 'mining failed', usage: answer.usage, attempts: answer.attempts, modelError: answer.modelError };
+  const answer = await callForJson(model, miningPrompt(digests), MiningAnswer, {
+    signal: options.signal,
+    retries: options.retries,
+    sleep: options.sleep,
+    jsonSchema: miningDecodingSchema([...failedTaskIds], digests.length),
+    maxOutputTokens: options.maxAnswerTokens ?? DEFAULT_MINING_ANSWER_TOKENS,
+  });
+  const failed = (error: string): MiningResult => ({ ok: false, error, usage: answer.usage, attempts: answer.attempts, notices: answer.notices, ...(answer.modelError ? { modelError: answer.modelError } : {}) });
+  if (!answer.ok || !answer.value) return failed(answer.error ?? 'mining failed');
   const seen = new Set<string>();
   const weaknesses: Weakness[] = [];
   for (const mined of answer.value.weaknesses) {
@@ -94,7 +110,7 @@ export async function mineWeaknesses(model: ChatModel, digests: readonly TraceDi
     const frequency = Math.max(evidence.length, Math.min(mined.frequency ?? evidence.length, digests.length));
     weaknesses.push({ id, category: mined.category, title: mined.title, description: mined.description, evidenceTaskIds: evidence, frequency, impact: mined.impact, score: frequency * mined.impact });
   }
-  if (!weaknesses.length) return { ok: false, error: 'the model named no weakness backed by a failed task it was shown', usage: answer.usage, attempts: answer.attempts };
+  if (!weaknesses.length) return failed('the model named no weakness backed by a failed task it was shown');
   weaknesses.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-  return { ok: true, weaknesses, usage: answer.usage, attempts: answer.attempts };
+  return { ok: true, weaknesses, usage: answer.usage, attempts: answer.attempts, notices: answer.notices };
 }

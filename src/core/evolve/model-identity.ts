@@ -47,3 +47,16 @@ export function describeModelIdentity(identity: ModelIdentity): string {
   const settings = Object.entries(identity.sampling).map(([name, value]) => `${name}=${value}`);
   return `${identity.provider} ${identity.model}${identity.actionProtocol === 'unknown' ? '' : ` (${identity.actionProtocol}${settings.length ? `, ${settings.join(', ')}` : ''})`}`;
 }
+
+/**
+ * The agent model to resume an evolution with. When it started, the tool-calling probe may have switched a
+ * `native_tools` agent to `json_action` (its endpoint returned no native tool calls); resuming asks for the same model
+ * again, so it gets the protocol the evolution runs with rather than a second probe whose answer could differ (a server
+ * that is down cannot tell). Any other difference is left for the loop to refuse.
+ */
+export function agentModelForResume(model: ChatModel, recorded: ModelIdentity): { model: ChatModel; notice?: string } {
+  if (recorded.legacy || recorded.actionProtocol !== 'json_action' || model.actionProtocol !== 'native_tools' || !model.withActionProtocol) return { model };
+  const switched = model.withActionProtocol('json_action');
+  if (!isSameModel(recorded, switched)) return { model };
+  return { model: switched, notice: 'Resumed with json_action, the action protocol this evolution runs with (its endpoint returned no native tool calls when it started).' };
+}

@@ -4,6 +4,7 @@ import type { HarnessDocument } from '../harness/schema.js';
 import type { ChatModel, ModelError, TokenUsage } from '../model/types.js';
 import { critiqueEdits } from './critic.js';
 import { renderDigest, type TraceDigest } from './digest.js';
+import { editDecodingSchema } from './edit-decoding-schema.js';
 import { applyEdits, areNearDuplicates, EDIT_LIMITS, editSizeProblem, HarnessEdit } from './edits.js';
 import type { Weakness } from './mining.js';
 import { callForJson } from './structured-call.js';
@@ -39,7 +40,7 @@ const ProposalAnswer = z.object({
 const EDIT_GUIDE = `Edit operations (JSON):
 - {"op": "add_rule", "ruleId": "kebab-id", "text": "..."}
 - {"op": "replace_rule", "ruleId": "existing-id", "text": "..."}
-- {"op": "set_policy", "path": "<policy>.<parameter>", "value": ...}   policies: loopBreaker.enabled/afterToolCalls/message, duplicateCommandGuard.mode (off|warn|block), persistShellState.enabled, outputTruncation.enabled/maxChars/keep, commandTimeout.seconds, finishGuard.enabled/maxRechecks/message, maxSteps
+- {"op": "set_policy", "path": "<policy>.<parameter>", "value": ...}   policies: loopBreaker.enabled/afterToolCalls/message, duplicateCommandGuard.mode (off|warn|block), persistShellState.enabled, outputTruncation.enabled/maxChars/keep, commandTimeout.seconds, finishGuard.enabled/maxRechecks/message, maxSteps, maxAnswerTokens
 - {"op": "add_hook", "hook": {"id": "kebab-id", "at": "onStart|beforeTool|afterTool|beforeFinish", "processor": "inject_message", "params": {"text": "..."}}}
 - {"op": "add_hook", "hook": {"id": "kebab-id", "at": "beforeFinish", "processor": "run_shell", "params": {"command": "<shell check run in the sandbox>", "failMessage": "..."}}}
 - {"op": "add_hook", "hook": {"id": "kebab-id", "at": "beforeFinish", "processor": "require_file", "params": {"path": "..."}}}
@@ -65,9 +66,47 @@ export function proposalPrompt(harness: HarnessDocument, weakness: Weakness, dig
   };
 }
 
+/** Cap on a proposal answer's tokens: a few candidates of at most 3 bounded edits fit well inside it. */
+export const DEFAULT_PROPOSAL_ANSWER_TOKENS = 3072;
+
+/** Longest rationale the decoding schema allows. */
+const RATIONALE_MAX_CHARS = 200;
+
 export type ProposalResult =
-  | { ok: true; candidates: Candidate[]; rejected: RejectedProposal[]; usage: TokenUsage; attempts: number }
-  | { ok: false; error: string; usage: TokenUsage; attempts: number; modelError?: ModelError };
+  | { ok: true; candidates: Candidate[]; rejected: RejectedProposal[]; usage: TokenUsage; attempts: number; notices: string[] }
+  /** `modelError` when the endpoint failed (transient when it kept failing through the retries), not the answer. */
+  | { ok: false; error: string; usage: TokenUsage; attempts: number; notices: string[]; modelError?: ModelError };
+
+/**
+ * The schema a provider that constrains decoding holds a proposal to: exactly as many candidates as asked for, each
+ * with 1–3 typed edits (a choice between the edit operations, only paths this harness has, strings within the size
+ * limits), a short rationale and predicted flips among the evidence tasks.
+ */
+export function proposalDecodingSchema(harness: HarnessDocument, count: number, evidenceTaskIds: readonly string[]): Record<string, unknown> {
+  return {
+    title: 'proposal',
+    type: 'object',
+    properties: {
+      candidates: {
+        type: 'array',
+        minItems: 1,
+        maxItems: count,
+        items: {
+          type: 'object',
+          properties: {
+            rationale: { type: 'string', maxLength: RATIONALE_MAX_CHARS },
+            edits: { type: 'array', minItems: 1, maxItems: EDIT_LIMITS.maxEditsPerCandidate, items: editDecodingSchema(harness) },
+            predictedFlips: { type: 'array', maxItems: Math.max(1, evidenceTaskIds.length), items: evidenceTaskIds.length ? { type: 'string', enum: [...evidenceTaskIds] } : { type: 'string', maxLength: 64 } },
+          },
+          required: ['rationale', 'edits', 'predictedFlips'],
+          additionalProperties: false,
+        },
+      },
+    },
+    required: ['candidates'],
+    additionalProperties: false,
+  };
+}
 
 /**
  * Harness proposal for one weakness: ask for n candidates, then keep only those that parse as typed edits, stay small,
@@ -79,34 +118,27 @@ export async function proposeCandidates(
   harness: HarnessDocument,
   weakness: Weakness,
   digests: readonly TraceDigest[],
-  options: { count: number; heldOutPassed: { passed: number; total: number }; earlier: readonly Candidate[]; idPrefix: string; signal?: AbortSignal; retries?: number },
+  options: {
+    count: number;
+    heldOutPassed: { passed: number; total: number };
+    earlier: readonly Candidate[];
+    idPrefix: string;
+    signal?: AbortSignal;
+    retries?: number;
+    maxAnswerTokens?: number;
+    sleep?: (ms: number) => Promise<void>;
+  },
 ): Promise<ProposalResult> {
   const answer = await callForJson(model, proposalPrompt(harness, weakness, digests, options.heldOutPassed, options.count), ProposalAnswer, {
     signal: options.signal,
     retries: options.retries,
-    // For providers that constrain decoding: as many candidates as asked for, each with a bounded list of edits.
-    jsonSchema: {
-      type: 'object',
-      properties: {
-        candidates: {
-          type: 'array',
-          minItems: 1,
-          maxItems: options.count,
-          items: {
-            type: 'object',
-            properties: {
-              edits: { type: 'array', minItems: 1, maxItems: EDIT_LIMITS.maxEditsPerCandidate, items: { type: 'object' } },
-              rationale: { type: 'string' },
-              predictedFlips: { type: 'array', items: { type: 'string' } },
-            },
-            required: ['edits'],
-          },
-        },
-      },
-      required: ['candidates'],
-    },
+    sleep: options.sleep,
+    jsonSchema: proposalDecodingSchema(harness, options.count, weakness.evidenceTaskIds),
+    maxOutputTokens: options.maxAnswerTokens ?? DEFAULT_PROPOSAL_ANSWER_TOKENS,
   });
-  if (!answer.ok || !answer.value) return { ok: false, error: answer.error ?? 'proposal failed', usage: answer.usage, attempts: answer.attempts, modelError: answer.modelError };
+  if (!answer.ok || !answer.value) {
+    return { ok: false, error: answer.error ?? 'proposal failed', usage: answer.usage, attempts: answer.attempts, notices: answer.notices, ...(answer.modelError ? { modelError: answer.modelError } : {}) };
+  }
   const candidates: Candidate[] = [];
   const rejected: RejectedProposal[] = [];
   const originalHarness = canonicalJson(harness);
@@ -159,5 +191,5 @@ export async function proposeCandidates(
     });
     if (candidates.length >= options.count) break;
   }
-  return { ok: true, candidates, rejected, usage: answer.usage, attempts: answer.attempts };
+  return { ok: true, candidates, rejected, usage: answer.usage, attempts: answer.attempts, notices: answer.notices };
 }

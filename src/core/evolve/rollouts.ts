@@ -1,6 +1,6 @@
 import type { AgentEvent } from '../agent/events.js';
 import type { HarnessDocument } from '../harness/schema.js';
-import type { TaskRunResult } from '../tasks/run-task.js';
+import { isModelRefusal, type TaskRunResult } from '../tasks/run-task.js';
 import type { Task } from '../tasks/types.js';
 import type { EvolutionEvent, EvolutionStop } from './events.js';
 import type { TaskPasses } from './gate.js';
@@ -130,13 +130,21 @@ export async function* rollout(run: EvolutionRun, request: RolloutRequest): Asyn
       if (infrastructure) {
         const reason = executed.kind === 'crashed' ? `the attempt crashed: ${executed.message}` : executed.result.reason;
         if (executed.kind === 'finished') run.addAbandonedUsage(executed.result.usage);
-        const willRetry = trial < delays.length;
+        // An endpoint that refuses the request for good (a wrong model name, a missing server flag) refuses it again.
+        const refusal = executed.kind === 'finished' && executed.result.modelError !== undefined && isModelRefusal(executed.result.modelError);
+        const willRetry = !refusal && trial < delays.length;
         yield { type: 'rollout-infra-error', key, taskId, attempt, reason, infrastructure, willRetry };
         if (willRetry) {
           await run.sleep(delays[trial]);
           const stop = run.interruption();
           if (stop) return { kind: 'stop', stop };
           continue;
+        }
+        if (refusal) {
+          return {
+            kind: 'stop',
+            stop: { kind: 'pause', pause: { kind: 'model_refused', reason, resumeHint: 'fix the agent model\'s settings (model name, base URL, API key, server flags), then resume: nothing is lost and no attempt is counted twice' } },
+          };
         }
         if (infrastructure === 'model') {
           return {

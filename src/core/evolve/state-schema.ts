@@ -97,7 +97,7 @@ const EvolutionStateV2 = z
     splits: z.object({ heldIn: z.array(z.string()), heldOut: z.array(z.string()), test: z.array(z.string()) }),
     status: z.enum(['running', 'paused', 'awaiting_review', 'done', 'failed']),
     stopReason: z.string().optional(),
-    pause: z.object({ kind: z.enum(['user', 'model_unreachable', 'time_budget']), reason: z.string(), resumeHint: z.string() }).optional(),
+    pause: z.object({ kind: z.enum(['user', 'model_unreachable', 'model_refused', 'time_budget']), reason: z.string(), resumeHint: z.string() }).optional(),
     budgetStop: z.object({ iteration: z.number().int(), reason: z.string() }).optional(),
     iteration: z.number().int().min(1),
     stage: Stage,

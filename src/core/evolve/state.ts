@@ -78,7 +78,8 @@ export interface IterationRecord {
 
 /** Why an evolution paused: the user asked, the model could not be reached, or the wall-clock budget ran out. */
 export interface EvolutionPause {
-  kind: 'user' | 'model_unreachable' | 'time_budget';
+  /** `model_refused`: the endpoint refuses every request for a reason sending again cannot fix (its message says which). */
+  kind: 'user' | 'model_unreachable' | 'model_refused' | 'time_budget';
   reason: string;
   /** What to do to continue, in words. */
   resumeHint: string;

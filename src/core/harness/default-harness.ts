@@ -2,7 +2,9 @@ import type { HarnessDocument } from './schema.js';
 
 /**
  * The starting point of the Self-Harness paper: a task-facing system prompt plus shell and file tools,
- * every behavioural policy off. Step cap and command timeout are runtime limits, not behaviour, so they have values.
+ * every behavioural policy off. Step cap, command timeout and answer-token cap are runtime limits, not behaviour, so
+ * they have values. The prompt lists the tools in both action protocols: a server that silently drops native `tools`
+ * (llama.cpp without a tool-capable chat template) still leaves the model their names.
  */
 export function createDefaultHarness(): HarnessDocument {
   return {
@@ -15,6 +17,8 @@ export function createDefaultHarness(): HarnessDocument {
       '',
       'Task:',
       '{{instruction}}',
+      '',
+      '{{tools}}',
       '',
       '{{rules}}',
       '{{plan}}',
@@ -45,6 +49,7 @@ export function createDefaultHarness(): HarnessDocument {
       persistShellState: { enabled: false },
       outputTruncation: { enabled: false, maxChars: 4000, keep: 'head_and_tail' },
       commandTimeout: { seconds: 30 },
+      maxAnswerTokens: 2048,
       finishGuard: {
         enabled: false,
         maxRechecks: 1,

@@ -68,6 +68,11 @@ export const Policies = z
       .strict(),
     /** Per shell command wall-clock limit. */
     commandTimeout: z.object({ seconds: z.number().min(1).max(3600) }).strict(),
+    /**
+     * Cap on the tokens of one model answer (`max_tokens`); an answer cut off at it is a format error fed back to the
+     * model. Absent in harnesses written before it existed: the loop then uses its default (2048).
+     */
+    maxAnswerTokens: z.number().int().min(16).max(131_072).optional(),
     /** Refuse the first `finish` and ask the agent to re-check its work. */
     finishGuard: z
       .object({

@@ -1,6 +1,7 @@
-import { describeCalls, estimateRequestTokens, estimateTokens, ServerSentEventParser, toolResultText } from './openai-compatible.js';
-import { abortedError, badResponse, isRecord, postModelRequest, transportError } from './http.js';
-import { errorFromHttpStatus } from './types.js';
+import { badResponse, errorFromHttpStatus, isContextOverflowText, isRecord, parseRetryAfter, redactError, redactSecrets, serverMessage, urlSecrets } from './errors.js';
+import { CallDeadline, type CallTimeouts, DEFAULT_CALL_TIMEOUTS, postModelRequest } from './http.js';
+import { describeCalls, estimateRequestTokens, estimateTokens, toolResultText } from './openai-compatible.js';
+import { ServerSentEventParser } from './server-sent-events.js';
 import type { ActionProtocol, ChatMessage, ChatModel, ModelError, ModelRequest, ModelStreamPart, TokenUsage, ToolCall } from './types.js';
 
 /**
@@ -23,6 +24,8 @@ export interface AnthropicOptions {
   headers?: Record<string, string>;
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
+  /** Per-call limits; each defaults to `DEFAULT_CALL_TIMEOUTS`. */
+  timeouts?: Partial<CallTimeouts>;
 }
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -46,8 +49,10 @@ export class AnthropicModel implements ChatModel {
   private readonly temperature?: number;
   private readonly headers: Record<string, string>;
   private readonly fetchImpl: typeof fetch;
+  private readonly timeouts: CallTimeouts;
+  private readonly secrets: string[];
 
-  constructor(options: AnthropicOptions) {
+  constructor(private readonly options: AnthropicOptions) {
     this.baseUrl = (options.baseUrl?.trim() || ANTHROPIC_DEFAULT_BASE_URL).replace(/\/+$/, '').replace(/\/v1$/, '');
     this.model = options.model;
     this.id = `anthropic:${options.model}`;
@@ -58,6 +63,12 @@ export class AnthropicModel implements ChatModel {
     this.headers = options.headers ?? {};
     // Looked up per call and never called as a method of another object: browsers throw "Illegal invocation" otherwise.
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.timeouts = { ...DEFAULT_CALL_TIMEOUTS, ...options.timeouts };
+    this.secrets = [this.apiKey, ...urlSecrets(this.baseUrl)].filter((secret) => secret !== '');
+  }
+
+  withActionProtocol(protocol: ActionProtocol): AnthropicModel {
+    return new AnthropicModel({ ...this.options, actionProtocol: protocol });
   }
 
   get sampling() {
@@ -79,54 +90,69 @@ export class AnthropicModel implements ChatModel {
     if (temperature !== undefined) body.temperature = temperature;
     if (native && request.tools.length > 0) {
       body.tools = request.tools.map((tool) => ({ name: tool.name, description: tool.description, input_schema: inputSchema(tool.parameters) }));
+      if (request.toolChoice === 'required') body.tool_choice = { type: 'any' };
     }
     // The Messages API has no JSON mode; with json_action the prompt alone asks for the object.
     return body;
   }
 
   async *stream(request: ModelRequest, signal?: AbortSignal): AsyncIterable<ModelStreamPart> {
-    if (signal?.aborted) {
-      yield { type: 'error', error: abortedError() };
-      return;
+    // The API echoes nothing secret, but a proxy in between may; nothing the user or a trace sees may carry the key.
+    for await (const part of this.streamParts(request, signal)) {
+      if (part.type === 'error') yield { type: 'error', error: redactError(part.error, this.secrets) };
+      else if (part.type === 'notice') yield { type: 'notice', message: redactSecrets(part.message, this.secrets) };
+      else yield part;
     }
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: 'text/event-stream',
-      'x-api-key': this.apiKey,
-      'anthropic-version': ANTHROPIC_API_VERSION,
-      'anthropic-dangerous-direct-browser-access': 'true',
-      ...this.headers,
-    };
+  }
 
-    const posted = await postModelRequest({
-      fetch: this.fetchImpl,
-      url: `${this.baseUrl}/v1/messages`,
-      headers,
-      body: this.buildRequestBody(request),
-      signal,
-      endpoint: this.baseUrl,
-      classifyHttpError: anthropicHttpError,
-    });
-    if (!posted.ok) {
-      yield { type: 'error', error: posted.error };
-      return;
-    }
-    const response = posted.response;
-
-    const contentType = response.headers.get('content-type') ?? '';
-    if (/json/i.test(contentType) && !/event-stream/i.test(contentType)) {
-      // A proxy that ignored `stream: true` and sent the whole message.
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (error) {
-        yield { type: 'error', error: transportError(error, signal, 'reading the response failed') };
+  private async *streamParts(request: ModelRequest, signal?: AbortSignal): AsyncGenerator<ModelStreamPart> {
+    const deadline = new CallDeadline(this.timeouts, signal);
+    try {
+      if (deadline.stopped) {
+        yield { type: 'error', error: deadline.stoppedError() };
         return;
       }
-      yield* messageFromJsonText(text, request);
-      return;
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        'x-api-key': this.apiKey,
+        'anthropic-version': ANTHROPIC_API_VERSION,
+        'anthropic-dangerous-direct-browser-access': 'true',
+        ...this.headers,
+      };
+
+      const posted = await postModelRequest({
+        fetch: this.fetchImpl,
+        url: `${this.baseUrl}/v1/messages`,
+        headers,
+        body: this.buildRequestBody(request),
+        deadline,
+        endpoint: this.baseUrl,
+        classifyHttpError: anthropicHttpError,
+      });
+      if (!posted.ok) {
+        yield { type: 'error', error: posted.error };
+        return;
+      }
+      const response = posted.response;
+
+      const contentType = response.headers.get('content-type') ?? '';
+      if (/json/i.test(contentType) && !/event-stream/i.test(contentType)) {
+        // A proxy that ignored `stream: true` and sent the whole message.
+        let text: string;
+        try {
+          text = await response.text();
+        } catch (error) {
+          yield { type: 'error', error: deadline.failure(error, 'reading the response failed') };
+          return;
+        }
+        yield* messageFromJsonText(text, request);
+        return;
+      }
+      yield* readEventStream(response, request, deadline);
+    } finally {
+      deadline.dispose();
     }
-    yield* readEventStream(response, request, signal);
   }
 }
 
@@ -229,6 +255,8 @@ export class AnthropicStreamAccumulator {
   ended = false;
   private inputTokens?: number;
   private outputTokens?: number;
+  /** message_start carries a placeholder output count; only message_delta's is the answer's. */
+  private outputCounted = false;
   private readonly blocks = new Map<number, OpenBlock>();
   private readonly calls: ToolCall[] = [];
 
@@ -276,6 +304,7 @@ export class AnthropicStreamAccumulator {
         const delta = isRecord(event.delta) ? event.delta : {};
         if (typeof delta.stop_reason === 'string') this.stopReason = delta.stop_reason;
         this.readUsage(event.usage);
+        if (isRecord(event.usage) && typeof event.usage.output_tokens === 'number') this.outputCounted = true;
         return [];
       }
       case 'message_stop': {
@@ -296,15 +325,28 @@ export class AnthropicStreamAccumulator {
 
   /** The closing parts: usage (estimated if the server sent none) and response-end. */
   finish(request: ModelRequest): ModelStreamPart[] {
-    const outputText = this.text + this.calls.map((call) => call.name + call.argumentsText).join('');
-    const usage: TokenUsage = {
-      inputTokens: this.inputTokens ?? estimateRequestTokens(request),
-      outputTokens: this.outputTokens ?? estimateTokens(outputText),
-    };
     return [
-      { type: 'usage', usage },
+      { type: 'usage', usage: this.usageSoFar(request) },
       { type: 'response-end', finishReason: this.stopReason ?? (this.calls.length > 0 ? 'tool_use' : 'end_turn') },
     ];
+  }
+
+  /** The parts that end a call that failed after it started: what the answer had cost so far, then the error. */
+  failure(request: ModelRequest, error: ModelError): ModelStreamPart[] {
+    return [{ type: 'usage', usage: this.usageSoFar(request) }, { type: 'error', error }];
+  }
+
+  /** The server's counts where it sent them; the rest estimated from the request and the text so far. */
+  usageSoFar(request: ModelRequest): TokenUsage {
+    const openJson = [...this.blocks.values()].map((block) => block.name + block.json).join('');
+    const outputText = this.text + this.calls.map((call) => call.name + call.argumentsText).join('') + openJson;
+    const usage: TokenUsage = {
+      inputTokens: this.inputTokens ?? estimateRequestTokens(request),
+      // Output counts arrive only with message_delta; before it, the text so far is all there is to count.
+      outputTokens: this.outputCounted && this.outputTokens !== undefined ? this.outputTokens : estimateTokens(outputText),
+    };
+    if (this.inputTokens === undefined || !this.outputCounted) usage.estimated = true;
+    return usage;
   }
 
   private textDelta(text: string): ModelStreamPart {
@@ -328,7 +370,7 @@ export class AnthropicStreamAccumulator {
   }
 }
 
-async function* readEventStream(response: Response, request: ModelRequest, signal?: AbortSignal): AsyncGenerator<ModelStreamPart> {
+async function* readEventStream(response: Response, request: ModelRequest, deadline: CallDeadline): AsyncGenerator<ModelStreamPart> {
   const accumulator = new AnthropicStreamAccumulator();
   if (!response.body) {
     yield { type: 'error', error: badResponse('the response has no body') };
@@ -343,9 +385,10 @@ async function* readEventStream(response: Response, request: ModelRequest, signa
       try {
         chunk = await reader.read();
       } catch (error) {
-        yield { type: 'error', error: transportError(error, signal, 'the stream broke off') };
+        yield* accumulator.failure(request, deadline.failure(error, 'the stream broke off'));
         return;
       }
+      deadline.activity();
       const text = chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true });
       const events = chunk.done ? [...parser.push(text), ...parser.end()] : parser.push(text);
       for (const data of events) {
@@ -353,12 +396,15 @@ async function* readEventStream(response: Response, request: ModelRequest, signa
         try {
           payload = JSON.parse(data);
         } catch {
-          yield { type: 'error', error: badResponse(`unparseable stream data: ${data.slice(0, 200)}`) };
+          yield* accumulator.failure(request, badResponse(`unparseable stream data: ${data.slice(0, 200)}`));
           return;
         }
         for (const part of accumulator.push(payload)) {
+          if (part.type === 'error') {
+            yield* accumulator.failure(request, part.error);
+            return;
+          }
           yield part;
-          if (part.type === 'error') return;
         }
         if (accumulator.ended) break;
       }
@@ -368,13 +414,13 @@ async function* readEventStream(response: Response, request: ModelRequest, signa
     // A consumer may stop early; the server may also keep the connection open.
     reader.cancel().catch(() => {});
   }
-  if (signal?.aborted) {
-    yield { type: 'error', error: abortedError() };
+  if (deadline.stopped) {
+    yield* accumulator.failure(request, deadline.stoppedError());
     return;
   }
   if (!accumulator.ended) {
     const message = parser.sawData ? 'the stream ended before message_stop' : 'the response is not a Messages API event stream';
-    yield { type: 'error', error: parser.sawData ? { kind: 'network', message, retryable: true } : badResponse(message) };
+    yield* accumulator.failure(request, parser.sawData ? { kind: 'network', message, retryable: true } : badResponse(message));
     return;
   }
   yield* accumulator.finish(request);
@@ -411,9 +457,13 @@ function* messageFromJsonText(text: string, request: ModelRequest): Generator<Mo
 }
 
 /** HTTP failures: 529 is Anthropic's "overloaded", which clears by itself like a rate limit. */
-export function anthropicHttpError(status: number, body: string): ModelError {
-  if (status === 529) return { kind: 'rate_limit', status, message: `overloaded (529): ${body.slice(0, 500)}`, retryable: true };
-  return errorFromHttpStatus(status, body);
+export function anthropicHttpError(status: number, body: string, retryAfter?: string | null): ModelError {
+  if (status === 529) {
+    const said = serverMessage(body);
+    const retryAfterMs = parseRetryAfter(retryAfter);
+    return { kind: 'rate_limit', status, message: `overloaded (529)${said ? `: ${said}` : ''}`, retryable: true, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  }
+  return errorFromHttpStatus(status, body, retryAfter);
 }
 
 /** An `error` event inside a 200 stream, e.g. `{type: 'overloaded_error', message: 'Overloaded'}`. */
@@ -431,10 +481,12 @@ function errorFromEvent(error: unknown): ModelError {
     case 'request_too_large':
       return { kind: 'context_overflow', message, retryable: false };
     case 'invalid_request_error':
-      if (/prompt is too long|context|too many tokens/i.test(message)) return { kind: 'context_overflow', message, retryable: false };
-      return { kind: 'bad_response', message, retryable: false };
+      if (isContextOverflowText(message)) return { kind: 'context_overflow', message, retryable: false };
+      return { kind: 'invalid_request', message, retryable: false };
+    case 'not_found_error':
+      return { kind: 'model_not_found', message, retryable: false };
     case 'api_error':
-      return { kind: 'network', message, retryable: true };
+      return { kind: 'server_error', message, retryable: true };
     default:
       return { kind: 'bad_response', message, retryable: false };
   }

@@ -1,5 +1,6 @@
-import { abortedError, badResponse, isRecord, postModelRequest, transportError } from './http.js';
-import { errorFromHttpStatus } from './types.js';
+import { badResponse, errorFromHttpStatus, isContextOverflowText, isRecord, redactError, redactSecrets, urlSecrets } from './errors.js';
+import { CallDeadline, type CallTimeouts, DEFAULT_CALL_TIMEOUTS, postModelRequest } from './http.js';
+import { ServerSentEventParser } from './server-sent-events.js';
 import type {
   ActionProtocol,
   ChatMessage,
@@ -10,6 +11,8 @@ import type {
   TokenUsage,
   ToolCall,
 } from './types.js';
+
+export { ServerSentEventParser } from './server-sent-events.js';
 
 /**
  * Chat-completions provider for every OpenAI-shaped server: OpenAI, OpenRouter, Groq, Together,
@@ -30,7 +33,17 @@ export interface OpenAICompatibleOptions {
   fetch?: typeof fetch;
   /** Used when the request does not set one. */
   temperature?: number;
+  /** Per-call limits; each defaults to `DEFAULT_CALL_TIMEOUTS`. */
+  timeouts?: Partial<CallTimeouts>;
+  /** How to send a response schema at first (default `json_schema`); a refusal still steps down from there. */
+  structuredOutput?: StructuredOutputMode;
 }
+
+/**
+ * How a response schema is sent, strongest first. A server that refuses one is asked again with the next, and the
+ * model remembers the step down for its later calls.
+ */
+export type StructuredOutputMode = 'json_schema' | 'json_object' | 'prompt_only';
 
 export class OpenAICompatibleModel implements ChatModel {
   readonly provider = 'openai-compatible';
@@ -42,8 +55,11 @@ export class OpenAICompatibleModel implements ChatModel {
   private readonly headers: Record<string, string>;
   private readonly fetchImpl: typeof fetch;
   private readonly temperature?: number;
+  private readonly timeouts: CallTimeouts;
+  private readonly secrets: string[];
+  private structuredOutput: StructuredOutputMode;
 
-  constructor(options: OpenAICompatibleOptions) {
+  constructor(private readonly options: OpenAICompatibleOptions) {
     this.baseUrl = options.baseUrl.trim().replace(/\/+$/, '');
     this.model = options.model;
     this.id = `openai-compatible:${options.model}@${this.baseUrl}`;
@@ -53,6 +69,18 @@ export class OpenAICompatibleModel implements ChatModel {
     // Looked up per call and never called as a method of another object: browsers throw "Illegal invocation" otherwise.
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.temperature = options.temperature;
+    this.timeouts = { ...DEFAULT_CALL_TIMEOUTS, ...options.timeouts };
+    this.secrets = [this.apiKey, ...urlSecrets(this.baseUrl)].filter((secret) => secret !== '');
+    this.structuredOutput = options.structuredOutput ?? 'json_schema';
+  }
+
+  /** How the next request's schema will be sent (after any step down from a refusal). */
+  get structuredOutputMode(): StructuredOutputMode {
+    return this.structuredOutput;
+  }
+
+  withActionProtocol(protocol: ActionProtocol): OpenAICompatibleModel {
+    return new OpenAICompatibleModel({ ...this.options, actionProtocol: protocol });
   }
 
   get sampling() {
@@ -60,7 +88,7 @@ export class OpenAICompatibleModel implements ChatModel {
   }
 
   /** The JSON body sent to `/chat/completions`; public so tests and the UI can show it. */
-  buildRequestBody(request: ModelRequest): Record<string, unknown> {
+  buildRequestBody(request: ModelRequest, mode: StructuredOutputMode = this.structuredOutput): Record<string, unknown> {
     const native = this.actionProtocol === 'native_tools';
     const body: Record<string, unknown> = {
       model: this.model,
@@ -76,126 +104,205 @@ export class OpenAICompatibleModel implements ChatModel {
         type: 'function',
         function: { name: tool.name, description: tool.description, parameters: tool.parameters },
       }));
+      if (request.toolChoice === 'required') body.tool_choice = 'required';
     }
-    // json_object rather than json_schema: it is the mode nearly every server implements.
-    if (!native && request.responseSchema) body.response_format = { type: 'json_object' };
+    if ((!native || request.tools.length === 0) && request.responseSchema) {
+      const format = responseFormat(request.responseSchema, mode);
+      if (format) body.response_format = format;
+    }
     return body;
   }
 
   async *stream(request: ModelRequest, signal?: AbortSignal): AsyncIterable<ModelStreamPart> {
-    if (signal?.aborted) {
-      yield { type: 'error', error: abortedError() };
-      return;
+    // Servers echo keys back in error bodies; nothing the user or a trace sees may carry one.
+    for await (const part of this.streamParts(request, signal)) {
+      if (part.type === 'error') yield { type: 'error', error: redactError(part.error, this.secrets) };
+      else if (part.type === 'notice') yield { type: 'notice', message: redactSecrets(part.message, this.secrets) };
+      else yield part;
     }
-    const headers: Record<string, string> = {
-      'Content-Type': 'application/json',
-      Accept: 'text/event-stream, application/json',
-    };
-    if (this.apiKey !== '') headers.Authorization = `Bearer ${this.apiKey}`;
-    Object.assign(headers, this.headers);
+  }
 
-    const posted = await postModelRequest({
-      fetch: this.fetchImpl,
-      url: `${this.baseUrl}/chat/completions`,
-      headers,
-      body: this.buildRequestBody(request),
-      signal,
-      endpoint: this.baseUrl,
-      classifyHttpError: errorFromHttpStatus,
-    });
-    if (!posted.ok) {
-      yield { type: 'error', error: posted.error };
-      return;
-    }
-    const response = posted.response;
-
-    const accumulator = new ChatCompletionAccumulator();
-    const contentType = response.headers.get('content-type') ?? '';
-    if (/json/i.test(contentType) && !/event-stream/i.test(contentType)) {
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (error) {
-        yield { type: 'error', error: transportError(error, signal, 'reading the response failed') };
+  private async *streamParts(request: ModelRequest, signal?: AbortSignal): AsyncGenerator<ModelStreamPart> {
+    const deadline = new CallDeadline(this.timeouts, signal);
+    try {
+      if (deadline.stopped) {
+        yield { type: 'error', error: deadline.stoppedError() };
         return;
       }
-      yield* completionFromJsonText(text, accumulator, request);
-      return;
-    }
-    yield* this.readEventStream(response, accumulator, request, signal);
-  }
+      const headers: Record<string, string> = {
+        'Content-Type': 'application/json',
+        Accept: 'text/event-stream, application/json',
+      };
+      if (this.apiKey !== '') headers.Authorization = `Bearer ${this.apiKey}`;
+      Object.assign(headers, this.headers);
 
-  private async *readEventStream(
-    response: Response,
-    accumulator: ChatCompletionAccumulator,
-    request: ModelRequest,
-    signal?: AbortSignal,
-  ): AsyncGenerator<ModelStreamPart> {
-    if (!response.body) {
-      yield* completionFromJsonText('', accumulator, request);
-      return;
-    }
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    const parser = new ServerSentEventParser();
-    // Kept only while no `data:` line has been seen, for servers that send JSON under a wrong content-type.
-    let rawText = '';
-    let done = false;
-    try {
-      while (!done) {
-        let chunk: ReadableStreamReadResult<Uint8Array>;
+      const sendsSchema = request.responseSchema !== undefined && (this.actionProtocol === 'json_action' || request.tools.length === 0);
+      let posted: Awaited<ReturnType<typeof postModelRequest>>;
+      while (true) {
+        const mode = this.structuredOutput;
+        posted = await postModelRequest({
+          fetch: this.fetchImpl,
+          url: `${this.baseUrl}/chat/completions`,
+          headers,
+          body: this.buildRequestBody(request, mode),
+          deadline,
+          endpoint: this.baseUrl,
+          classifyHttpError: errorFromHttpStatus,
+        });
+        if (posted.ok || !sendsSchema || mode === 'prompt_only' || !refusesResponseFormat(posted.error)) break;
+        const next: StructuredOutputMode = mode === 'json_schema' ? 'json_object' : 'prompt_only';
+        this.structuredOutput = next;
+        yield {
+          type: 'notice',
+          message:
+            next === 'json_object'
+              ? `the server refused response_format json_schema (${posted.error.message}); asking for a JSON object (json_object) instead, so the answer's shape is held by the prompt alone`
+              : `the server refused response_format json_object too (${posted.error.message}); the answer's JSON is asked for in the prompt only`,
+        };
+      }
+      if (!posted.ok) {
+        yield { type: 'error', error: posted.error };
+        return;
+      }
+      const response = posted.response;
+
+      const accumulator = new ChatCompletionAccumulator();
+      const contentType = response.headers.get('content-type') ?? '';
+      if (/json/i.test(contentType) && !/event-stream/i.test(contentType)) {
+        let text: string;
         try {
-          chunk = await reader.read();
+          text = await response.text();
         } catch (error) {
-          yield { type: 'error', error: transportError(error, signal, 'the stream broke off') };
+          yield* accumulator.failure(request, deadline.failure(error, 'reading the response failed'));
           return;
         }
-        const text = chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true });
-        if (!parser.sawData && rawText.length < 4_000_000) rawText += text;
-        const events = chunk.done ? [...parser.push(text), ...parser.end()] : parser.push(text);
-        for (const data of events) {
-          if (data.trim() === '[DONE]') {
-            done = true;
-            break;
-          }
-          let payload: unknown;
-          try {
-            payload = JSON.parse(data);
-          } catch {
-            yield { type: 'error', error: badResponse(`unparseable stream data: ${data.slice(0, 200)}`) };
+        yield* completionFromJsonText(text, accumulator, request);
+        return;
+      }
+      yield* readEventStream(response, accumulator, request, deadline);
+    } finally {
+      deadline.dispose();
+    }
+  }
+}
+
+/** `response_format` for a schema in the given mode; `strict` only when the schema meets OpenAI's strict rules. */
+export function responseFormat(schema: Record<string, unknown>, mode: StructuredOutputMode): Record<string, unknown> | undefined {
+  if (mode === 'prompt_only') return undefined;
+  if (mode === 'json_object') return { type: 'json_object' };
+  const name = typeof schema.title === 'string' && /^[a-zA-Z0-9_-]{1,64}$/.test(schema.title) ? schema.title : 'answer';
+  return { type: 'json_schema', json_schema: { name, schema, strict: isStrictSchema(schema) } };
+}
+
+/**
+ * OpenAI's strict structured outputs accept a schema only when every object lists all its properties as required
+ * and forbids others, and only a subset of keywords; sending `strict: true` with any other schema is refused, so it is
+ * sent only then. Servers that build a grammar (llama.cpp, vLLM) ignore the flag and honour every bound either way.
+ */
+export function isStrictSchema(schema: Record<string, unknown>): boolean {
+  // The root must be one object, not a choice between several.
+  return schema.type === 'object' && schema.anyOf === undefined && schema.oneOf === undefined && meetsStrictRules(schema);
+}
+
+// Keywords strict mode has refused (length and size bounds, composition other than anyOf).
+const NOT_STRICT_KEYWORDS = ['minLength', 'maxLength', 'minItems', 'maxItems', 'oneOf', 'allOf', 'not', 'default'];
+
+function meetsStrictRules(schema: unknown): boolean {
+  if (Array.isArray(schema)) return schema.every(meetsStrictRules);
+  if (!isRecord(schema)) return true;
+  if (NOT_STRICT_KEYWORDS.some((keyword) => keyword in schema && !isRecord(schema[keyword]))) return false;
+  if (schema.type === 'object' || isRecord(schema.properties)) {
+    const properties = isRecord(schema.properties) ? Object.keys(schema.properties) : [];
+    const required = Array.isArray(schema.required) ? schema.required : [];
+    if (schema.additionalProperties !== false) return false;
+    if (!properties.every((key) => required.includes(key))) return false;
+  }
+  return Object.entries(schema).every(([key, value]) => key === 'enum' || key === 'const' || key === 'default' || key === 'examples' || meetsStrictRules(value));
+}
+
+// 4xx and permanent 5xx that name the structured-output request: LM Studio refuses json_object, older servers json_schema.
+function refusesResponseFormat(error: ModelError): boolean {
+  if (error.kind !== 'invalid_request' && !(error.kind === 'server_error' && !error.retryable)) return false;
+  return /response_format|json_schema|json_object|json mode|structured output|grammar|schema/i.test(error.message);
+}
+
+async function* readEventStream(response: Response, accumulator: ChatCompletionAccumulator, request: ModelRequest, deadline: CallDeadline): AsyncGenerator<ModelStreamPart> {
+  if (!response.body) {
+    yield* completionFromJsonText('', accumulator, request);
+    return;
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const parser = new ServerSentEventParser();
+  // Kept only while no `data:` line has been seen, for servers that send JSON under a wrong content-type.
+  const rawPieces: string[] = [];
+  let rawLength = 0;
+  let done = false;
+  try {
+    while (!done) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        yield* accumulator.failure(request, deadline.failure(error, 'the stream broke off'));
+        return;
+      }
+      deadline.activity();
+      const text = chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true });
+      if (!parser.sawData && rawLength < 4_000_000) {
+        rawPieces.push(text);
+        rawLength += text.length;
+      }
+      const events = chunk.done ? [...parser.push(text), ...parser.end()] : parser.push(text);
+      for (const data of events) {
+        if (data.trim() === '[DONE]') {
+          done = true;
+          break;
+        }
+        let payload: unknown;
+        try {
+          payload = JSON.parse(data);
+        } catch {
+          yield* accumulator.failure(request, badResponse(`unparseable stream data: ${data.slice(0, 200)}`));
+          return;
+        }
+        const parts = accumulator.push(payload);
+        for (const part of parts) {
+          if (part.type === 'error') {
+            yield* accumulator.failure(request, part.error);
             return;
           }
-          const parts = accumulator.push(payload);
-          for (const part of parts) {
-            yield part;
-            if (part.type === 'error') return;
-          }
+          yield part;
         }
-        if (chunk.done) done = true;
       }
-    } finally {
-      // Servers may hold the connection open after [DONE]; a consumer may also stop early.
-      reader.cancel().catch(() => {});
+      if (chunk.done) done = true;
     }
-    if (signal?.aborted) {
-      yield { type: 'error', error: abortedError() };
-      return;
-    }
-    if (!parser.sawData) {
-      yield* completionFromJsonText(rawText, accumulator, request);
-      return;
-    }
-    yield* accumulator.finish(request);
+  } finally {
+    // Servers may hold the connection open after [DONE]; a consumer may also stop early. Cancelling also tells
+    // llama.cpp's server to stop generating.
+    reader.cancel().catch(() => {});
   }
+  if (deadline.stopped) {
+    yield* accumulator.failure(request, deadline.stoppedError());
+    return;
+  }
+  if (!parser.sawData) {
+    yield* completionFromJsonText(rawPieces.join(''), accumulator, request);
+    return;
+  }
+  yield* accumulator.finish(request);
 }
 
 /** Map the provider-neutral conversation to OpenAI chat messages. */
 export function toOpenAIMessages(messages: ChatMessage[], protocol: ActionProtocol): Array<Record<string, unknown>> {
   const result: Array<Record<string, unknown>> = [];
   const native = protocol === 'native_tools';
+  // Ids of the calls the last assistant message made: a tool message may only answer one of them.
+  let openCallIds = new Set<string>();
   for (const message of messages) {
     if (message.role === 'assistant') {
       const calls = message.toolCalls ?? [];
+      openCallIds = new Set(native ? calls.map((call) => call.id) : []);
       if (native && calls.length > 0) {
         result.push({
           role: 'assistant',
@@ -210,15 +317,18 @@ export function toOpenAIMessages(messages: ChatMessage[], protocol: ActionProtoc
         result.push({ role: 'assistant', content: message.content !== '' || calls.length === 0 ? message.content : describeCalls(calls) });
       }
     } else if (message.role === 'tool') {
-      if (native && message.toolCallId) {
+      if (native && message.toolCallId && openCallIds.has(message.toolCallId)) {
         result.push({ role: 'tool', tool_call_id: message.toolCallId, content: message.content });
       } else {
-        // Without native tools a tool message has no call to answer; servers reject it, so it becomes user text.
+        // A tool message that answers no call of the assistant turn before it (no native tools, or an action the model
+        // wrote as text) is rejected by strict servers, so it becomes user text.
         pushUserText(result, toolResultText(message));
       }
     } else if (message.role === 'user' && !native) {
+      openCallIds = new Set();
       pushUserText(result, message.content);
     } else {
+      if (message.role !== 'system') openCallIds = new Set();
       result.push({ role: message.role, content: message.content });
     }
   }
@@ -260,73 +370,6 @@ function parseOr(text: string, fallback: unknown): unknown {
     return JSON.parse(text);
   } catch {
     return fallback;
-  }
-}
-
-/**
- * Splits a Server-Sent Events byte stream (already decoded to text) into `data` payloads.
- * Handles lines split across chunks, CRLF, comments, and servers that omit the blank line between events.
- */
-export class ServerSentEventParser {
-  sawData = false;
-  private buffer = '';
-  private pending: string[] = [];
-  private lastWasCarriageReturn = false;
-
-  push(text: string): string[] {
-    let input = text;
-    // A CRLF split across two chunks must not count as two line ends.
-    if (this.lastWasCarriageReturn && input.startsWith('\n')) input = input.slice(1);
-    this.lastWasCarriageReturn = input.endsWith('\r');
-    this.buffer += input;
-    const lines = this.buffer.split(/\r\n|\r|\n/);
-    this.buffer = lines.pop() ?? '';
-    const events: string[] = [];
-    for (const line of lines) this.line(line, events);
-    return events;
-  }
-
-  end(): string[] {
-    const events: string[] = [];
-    if (this.buffer !== '') this.line(this.buffer, events);
-    this.buffer = '';
-    this.flush(events);
-    return events;
-  }
-
-  private line(line: string, events: string[]): void {
-    if (line === '') {
-      this.flush(events);
-      return;
-    }
-    if (line.startsWith(':')) return;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    if (field !== 'data') return; // event:, id:, retry: and stray text carry nothing we use.
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    this.sawData = true;
-    if (this.pending.length === 0 && isCompletePayload(value)) {
-      events.push(value);
-      return;
-    }
-    this.pending.push(value);
-  }
-
-  private flush(events: string[]): void {
-    if (this.pending.length === 0) return;
-    events.push(this.pending.join('\n'));
-    this.pending = [];
-  }
-}
-
-function isCompletePayload(value: string): boolean {
-  if (value.trim() === '[DONE]') return true;
-  try {
-    JSON.parse(value);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -377,10 +420,24 @@ export class ChatCompletionAccumulator {
     const parts: ModelStreamPart[] = [];
     const toolCalls = this.toolCalls();
     for (const call of toolCalls) parts.push({ type: 'tool-call', call });
-    const outputText = this.text + toolCalls.map((call) => call.name + call.argumentsText).join('');
-    parts.push({ type: 'usage', usage: this.usage ?? { inputTokens: estimateRequestTokens(request), outputTokens: estimateTokens(outputText) } });
+    parts.push({ type: 'usage', usage: this.usageSoFar(request) });
     parts.push({ type: 'response-end', finishReason: this.finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop') });
     return parts;
+  }
+
+  /**
+   * The parts that end a call that failed after it started (timeout, abort, broken stream): what the answer had cost
+   * so far, then the error. The text so far was already passed on as it came.
+   */
+  failure(request: ModelRequest, error: ModelError): ModelStreamPart[] {
+    return [{ type: 'usage', usage: this.usageSoFar(request) }, { type: 'error', error }];
+  }
+
+  /** The server's counts when it sent them, else an estimate from the request and the text so far. */
+  usageSoFar(request: ModelRequest): TokenUsage {
+    if (this.usage) return this.usage;
+    const outputText = this.text + this.calls.map((call) => call.name + call.argumentsText).join('');
+    return { inputTokens: estimateRequestTokens(request), outputTokens: estimateTokens(outputText), estimated: true };
   }
 
   toolCalls(): ToolCall[] {
@@ -437,8 +494,11 @@ function* completionFromJsonText(text: string, accumulator: ChatCompletionAccumu
     return;
   }
   for (const part of accumulator.push(payload)) {
+    if (part.type === 'error') {
+      yield* accumulator.failure(request, part.error);
+      return;
+    }
     yield part;
-    if (part.type === 'error') return;
   }
   yield* accumulator.finish(request);
 }
@@ -460,18 +520,18 @@ function readUsage(value: unknown): TokenUsage | undefined {
   return { inputTokens: typeof input === 'number' ? input : 0, outputTokens: typeof output === 'number' ? output : 0 };
 }
 
-/** An `error` object sent inside a 200 response (OpenRouter, vLLM do this mid-stream). */
+/** An `error` object sent inside a 200 response (OpenRouter, vLLM and llama.cpp do this mid-stream). */
 function errorFromPayload(error: unknown): ModelError {
   const detail = typeof error === 'string' ? error : JSON.stringify(error);
   const record = isRecord(error) ? error : {};
   const message = typeof record.message === 'string' ? record.message : detail;
   const status = typeof record.code === 'number' ? record.code : typeof record.status === 'number' ? record.status : undefined;
-  if (/context|maximum.*tokens|too long|context_length/i.test(detail)) {
+  if (isContextOverflowText(message)) {
     return { kind: 'context_overflow', status, message: `context window exceeded: ${message}`, retryable: false };
   }
   if (status !== undefined && status >= 400) return errorFromHttpStatus(status, detail);
   if (/rate.?limit|too many requests/i.test(detail)) return { kind: 'rate_limit', message: `rate limited: ${message}`, retryable: true };
-  return { kind: 'bad_response', message: `server reported an error: ${message}`, retryable: true };
+  return { kind: 'server_error', message: `server reported an error: ${message}`, retryable: true };
 }
 
 let generatedCallCount = 0;

@@ -46,7 +46,10 @@ export type ModelProfile =
       source: WllamaProfileSource;
       /** Context window in tokens; default 4096. */
       contextTokens?: number;
-      /** Cap on the tokens of one answer when a request sets none; default 1024. Small CPU models are slow: keep it low. */
+      /**
+       * Ceiling on the tokens of one answer, default 1024: every request gets the smaller of this and its own cap (the
+       * harness's `maxAnswerTokens`, mining's and proposal's). Small CPU models are slow: keep it low.
+       */
       maxOutputTokens?: number;
     };
 

@@ -2,7 +2,7 @@ import type { ActionProtocol, ChatModel, ModelError, ModelRequest, ModelStreamPa
 
 /** One scripted turn: text and/or tool calls (arguments as an object or raw text), or an error value. */
 export type ScriptedTurn =
-  | { text?: string; toolCalls?: Array<{ name: string; args: unknown }>; usage?: TokenUsage }
+  | { text?: string; toolCalls?: Array<{ name: string; args: unknown }>; usage?: TokenUsage; /** e.g. `length` for an answer cut off at its cap. */ finishReason?: string }
   | { error: ModelError };
 
 export type ScriptedStep = ScriptedTurn | ((request: ModelRequest, callIndex: number) => ScriptedTurn);
@@ -47,6 +47,6 @@ export class ScriptedModel implements ChatModel {
       yield { type: 'tool-call', call: { id: `call_${index}_${callIndex++}`, name: call.name, argumentsText } };
     }
     yield { type: 'usage', usage: turn.usage ?? { inputTokens: 10, outputTokens: 5 } };
-    yield { type: 'response-end', finishReason: turn.toolCalls?.length ? 'tool_calls' : 'stop' };
+    yield { type: 'response-end', finishReason: turn.finishReason ?? (turn.toolCalls?.length ? 'tool_calls' : 'stop') };
   }
 }

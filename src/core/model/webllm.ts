@@ -1,5 +1,6 @@
+import { abortedError } from './errors.js';
+import { CallDeadline, type CallTimeouts } from './http.js';
 import { ChatCompletionAccumulator, describeCalls, toolResultText } from './openai-compatible.js';
-import { abortedError } from './http.js';
 import { isWorkerFailedError } from '../worker-failure.js';
 import type { ActionProtocol, ChatMessage, ChatModel, ModelError, ModelRequest, ModelStreamPart } from './types.js';
 
@@ -30,7 +31,15 @@ export interface WebLLMModelOptions {
   actionProtocol?: ActionProtocol;
   /** Called by `dispose`, e.g. to terminate the worker hosting the engine. */
   onDispose?: () => void;
+  /** Per-call limits; each defaults to `IN_PAGE_CALL_TIMEOUTS`. */
+  timeouts?: Partial<CallTimeouts>;
 }
+
+/**
+ * Limits for a model in this page: reading a long prompt on a small GPU or in WebAssembly on the CPU takes minutes
+ * before the first token, so the wait for it is longer than for a server; a stall or a runaway still ends.
+ */
+export const IN_PAGE_CALL_TIMEOUTS: CallTimeouts = { connectMs: 600_000, idleMs: 180_000, totalMs: 1_800_000 };
 
 /** In-browser model served by a WebLLM engine (usually in a dedicated worker). */
 export class WebLLMModel implements ChatModel {
@@ -76,6 +85,7 @@ export class WebLLMModel implements ChatModel {
       yield { type: 'error', error: abortedError() };
       return;
     }
+    const deadline = new CallDeadline({ ...IN_PAGE_CALL_TIMEOUTS, ...this.options.timeouts }, signal);
     const withTools = this.actionProtocol === 'native_tools' && request.tools.length > 0;
     const interrupt = () => {
       try {
@@ -84,7 +94,7 @@ export class WebLLMModel implements ChatModel {
         // Interrupting an engine that is not generating is harmless.
       }
     };
-    signal?.addEventListener('abort', interrupt, { once: true });
+    deadline.signal.addEventListener('abort', interrupt, { once: true });
     const accumulator = new ChatCompletionAccumulator();
     // With tools, Hermes streams the raw JSON of its calls as text and the parsed calls in the last chunk; the text is held back.
     let heldText = '';
@@ -93,33 +103,38 @@ export class WebLLMModel implements ChatModel {
       try {
         chunks = await this.engine.chat.completions.create(this.buildRequest(request));
       } catch (error) {
-        yield { type: 'error', error: engineError(error, signal) };
+        yield { type: 'error', error: deadline.stopped ? deadline.stoppedError() : engineError(error, signal) };
         return;
       }
       try {
         for await (const chunk of chunks) {
+          deadline.activity();
           for (const part of accumulator.push(chunk)) {
+            if (part.type === 'error') {
+              yield* accumulator.failure(request, part.error);
+              return;
+            }
             if (part.type === 'text-delta' && withTools) {
               heldText += part.text;
               continue;
             }
             yield part;
-            if (part.type === 'error') return;
           }
-          if (signal?.aborted) break;
+          if (deadline.stopped) break;
         }
       } catch (error) {
-        yield { type: 'error', error: engineError(error, signal) };
+        yield* accumulator.failure(request, deadline.stopped ? deadline.stoppedError() : engineError(error, signal));
         return;
       }
-      if (signal?.aborted || accumulator.finishReason === 'abort') {
-        yield { type: 'error', error: abortedError() };
+      if (deadline.stopped || accumulator.finishReason === 'abort') {
+        yield* accumulator.failure(request, deadline.stoppedError());
         return;
       }
       if (heldText !== '' && accumulator.toolCalls().length === 0) yield { type: 'text-delta', text: heldText };
       yield* accumulator.finish(request);
     } finally {
-      signal?.removeEventListener('abort', interrupt);
+      deadline.signal.removeEventListener('abort', interrupt);
+      deadline.dispose();
     }
   }
 

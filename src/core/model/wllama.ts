@@ -1,8 +1,9 @@
+import { abortedError, isContextOverflowText, isRecord } from './errors.js';
+import { CallDeadline, type CallTimeouts } from './http.js';
 import { ChatCompletionAccumulator } from './openai-compatible.js';
-import { abortedError, isRecord } from './http.js';
 import { isWorkerFailedError } from '../worker-failure.js';
 import type { ActionProtocol, ChatModel, ModelError, ModelRequest, ModelStreamPart } from './types.js';
-import { toWebLLMMessages } from './webllm.js';
+import { IN_PAGE_CALL_TIMEOUTS, toWebLLMMessages } from './webllm.js';
 
 /**
  * The part of `Wllama` (@wllama/wllama 3.8) this provider uses. Declared here so core never loads the
@@ -25,10 +26,12 @@ export interface WllamaModelOptions {
    * produce a valid action without it; turn it off to see what the model writes on its own.
    */
   constrainOutput?: boolean;
-  /** Used when the request sets none. llama.cpp otherwise generates until the context is full. Default 1024. */
+  /** Ceiling on the tokens of one answer, whatever the request asks for (small CPU models are slow). Default 1024. */
   maxOutputTokens?: number;
   /** Called by `dispose`, after the engine has exited. */
   onDispose?: () => void;
+  /** Per-call limits; each defaults to `IN_PAGE_CALL_TIMEOUTS`. */
+  timeouts?: Partial<CallTimeouts>;
 }
 
 const DEFAULT_MAX_OUTPUT_TOKENS = 1024;
@@ -63,13 +66,14 @@ export class WllamaModel implements ChatModel {
       messages: toWebLLMMessages(request.messages, 'json_action', false),
       stream: true,
       stream_options: { include_usage: true },
-      max_tokens: request.maxOutputTokens ?? this.options.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
+      // The profile's cap is a ceiling: a slow CPU model's setting wins over a caller's larger default.
+      max_tokens: Math.min(request.maxOutputTokens ?? Infinity, this.options.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS),
       // Reuse the KV cache of the previous turn: an agent's prompt only grows at the end.
       cache_prompt: true,
     };
     if (request.temperature !== undefined) body.temperature = request.temperature;
     if (request.responseSchema && this.options.constrainOutput !== false) {
-      body.response_format = { type: 'json_schema', json_schema: { name: 'action', schema: request.responseSchema } };
+      body.response_format = { type: 'json_schema', json_schema: { name: typeof request.responseSchema.title === 'string' ? request.responseSchema.title : 'answer', schema: request.responseSchema } };
     }
     return body;
   }
@@ -79,11 +83,12 @@ export class WllamaModel implements ChatModel {
       yield { type: 'error', error: abortedError() };
       return;
     }
-    // Our own controller also stops generation when the consumer stops reading early; otherwise the
-    // engine would keep a slot busy generating tokens nobody reads.
+    // The deadline's signal also stops generation when the consumer stops reading early (dispose aborts nothing, so
+    // `controller` does that); otherwise the engine would keep a slot busy generating tokens nobody reads.
+    const deadline = new CallDeadline({ ...IN_PAGE_CALL_TIMEOUTS, ...this.options.timeouts }, signal);
     const controller = new AbortController();
     const forwardAbort = () => controller.abort();
-    signal?.addEventListener('abort', forwardAbort, { once: true });
+    deadline.signal.addEventListener('abort', forwardAbort, { once: true });
 
     // wllama's own async iterator leaves a rejection nobody handles when its reader stops early, so
     // chunks come through `onData` into this queue and the completion's outcome is always caught here.
@@ -91,6 +96,8 @@ export class WllamaModel implements ChatModel {
     let settled = false;
     let failure: { error: unknown } | undefined;
     let wake: (() => void) | undefined;
+    const onStop = () => wake?.();
+    deadline.signal.addEventListener('abort', onStop);
     const completion = Promise.resolve()
       .then(() =>
         this.engine.createChatCompletion({
@@ -119,32 +126,38 @@ export class WllamaModel implements ChatModel {
       while (true) {
         while (queue.length > 0) {
           const chunk = queue.shift();
+          deadline.activity();
           if (isRecord(chunk) && isRecord(chunk.timings)) timings = chunk.timings;
           for (const part of accumulator.push(chunk)) {
+            if (part.type === 'error') {
+              yield* accumulator.failure(request, part.error);
+              return;
+            }
             yield part;
-            if (part.type === 'error') return;
           }
-          if (signal?.aborted) break;
+          if (deadline.stopped) break;
         }
-        if (settled || signal?.aborted) break;
+        if (settled || deadline.stopped) break;
         await new Promise<void>((resolve) => {
           wake = resolve;
         });
         wake = undefined;
       }
-      if (signal?.aborted) {
-        yield { type: 'error', error: abortedError() };
+      if (!accumulator.usage && timings) accumulator.usage = usageFromTimings(timings);
+      if (deadline.stopped) {
+        yield* accumulator.failure(request, deadline.stoppedError());
         return;
       }
       if (failure) {
-        yield { type: 'error', error: engineError(failure.error, signal) };
+        yield* accumulator.failure(request, engineError(failure.error, signal));
         return;
       }
       // llama.cpp always reports timings; they hold exact token counts when no usage chunk came.
-      if (!accumulator.usage && timings) accumulator.usage = usageFromTimings(timings);
       yield* accumulator.finish(request);
     } finally {
-      signal?.removeEventListener('abort', forwardAbort);
+      deadline.signal.removeEventListener('abort', forwardAbort);
+      deadline.signal.removeEventListener('abort', onStop);
+      deadline.dispose();
       controller.abort();
     }
   }
@@ -170,8 +183,6 @@ function usageFromTimings(timings: Record<string, unknown>): { inputTokens: numb
   };
 }
 
-// llama.cpp's server says "the request exceeds the available context size"; wllama's own error type is kv_cache_full.
-const contextOverflowPattern = /context[ _-]?(size|window|length)|exceed.*context|kv[ _-]?cache[ _-]?full|n_ctx/i;
 
 /** wllama throws `WllamaError` (with a `type`), `WllamaAbortError` (name `AbortError`) and `WllamaRuntimeError` (wasm crash, out of memory). */
 function engineError(error: unknown, signal?: AbortSignal): ModelError {
@@ -179,7 +190,8 @@ function engineError(error: unknown, signal?: AbortSignal): ModelError {
   const message = error instanceof Error ? error.message : String(error);
   if (isWorkerFailedError(error)) return { kind: 'engine_failed', message, retryable: false };
   const type = isRecord(error) && typeof error.type === 'string' ? error.type : undefined;
-  if (type === 'kv_cache_full' || contextOverflowPattern.test(message)) return { kind: 'context_overflow', message, retryable: false };
+  // llama.cpp says "the request exceeds the available context size"; wllama's own error type is kv_cache_full.
+  if (type === 'kv_cache_full' || isContextOverflowText(message)) return { kind: 'context_overflow', message, retryable: false };
   const prefix = type && type !== 'unknown_error' ? `wllama ${type}` : 'wllama engine failed';
   return { kind: 'bad_response', message: `${prefix}: ${message}`, retryable: false };
 }

@@ -20,6 +20,8 @@ export interface TaskRunResult {
    * the agent.
    */
   infrastructure?: 'model' | 'environment';
+  /** For `infra_error` of the model: the error the run ended on, with its kind and the server's message. */
+  modelError?: ModelError;
   agentEndReason?: AgentEndReason;
   /** The sandbox itself failed (its worker could not load, died or went silent): its own error text. Nothing about the task was judged. */
   sandboxUnavailable?: string;
@@ -45,26 +47,55 @@ export interface RunTaskOptions {
 const AGENT_ERROR_REASONS: AgentEndReason[] = ['model_error', 'format_errors'];
 
 /**
- * A model error that says nothing about the agent: the request could not be served (network, 5xx, 429 and timeouts,
- * which providers mark retryable and the loop has already retried), was not allowed (auth), or the in-page model's
- * worker could not load or died (`engine_failed`). Such a run is not a task outcome: it is not a fail to count, cache
- * or learn from.
+ * A model error that says nothing about the agent, so the run is not a task outcome (not a fail to count, cache or
+ * learn from):
+ * - transient ones (`retryable`: rate limits, network, timeouts, a 502/503), which the loop has already retried;
+ * - a request the endpoint refuses whatever the agent wrote: `auth`, `model_not_found`, `invalid_request` and a
+ *   permanent `server_error` (`tools param requires --jinja flag`) — a misconfigured endpoint, not a weakness to mine;
+ * - `engine_failed`: the in-page model's worker could not load or died.
+ * `context_overflow` is the agent's own doing (its conversation outgrew the context), `bad_response` an answer that is
+ * not a completion, and `aborted` a Stop: those stay outcomes.
  */
 export function isInfrastructureModelError(error: ModelError): boolean {
-  if (error.kind === 'aborted') return false;
-  return error.retryable || error.kind === 'auth' || error.kind === 'engine_failed';
+  switch (error.kind) {
+    case 'rate_limit':
+    case 'network':
+    case 'timeout':
+    case 'server_error':
+    case 'auth':
+    case 'model_not_found':
+    case 'invalid_request':
+    case 'engine_failed':
+      return true;
+    case 'aborted':
+    case 'context_overflow':
+    case 'bad_response':
+      return false;
+  }
+}
+
+/**
+ * An infrastructure model error that sending the same request again cannot fix: the endpoint's settings are wrong (a
+ * key, a model name, a server flag). Retrying the attempt only repeats the refusal, so the evolution pauses at once
+ * with the server's message.
+ */
+export function isModelRefusal(error: ModelError): boolean {
+  return isInfrastructureModelError(error) && !error.retryable && error.kind !== 'engine_failed';
 }
 
 /** The run ended because the model could not be reached (after the provider's retries), not because of the agent. */
 const isModelAway = (runEnd: RunEndEvent) => runEnd.reason === 'model_error' && runEnd.modelError !== undefined && isInfrastructureModelError(runEnd.modelError);
 
 /** Decide a task outcome from how the agent ended and what the verifier said. */
-export function decideOutcome(runEnd: RunEndEvent, verifier: VerifierResult | undefined): { outcome: TaskOutcome; reason: string; infrastructure?: 'model' | 'environment' } {
+export function decideOutcome(runEnd: RunEndEvent, verifier: VerifierResult | undefined): { outcome: TaskOutcome; reason: string; infrastructure?: 'model' | 'environment'; modelError?: ModelError } {
   if (runEnd.reason === 'sandbox_error') return { outcome: 'infra_error', reason: runEnd.message, infrastructure: 'environment' };
   // The in-page model's worker could not load or died: the model is away, as with an unreachable server.
-  if (runEnd.reason === 'model_unavailable') return { outcome: 'infra_error', reason: runEnd.message, infrastructure: 'model' };
+  if (runEnd.reason === 'model_unavailable') return { outcome: 'infra_error', reason: runEnd.message, infrastructure: 'model', ...(runEnd.modelError ? { modelError: runEnd.modelError } : {}) };
   // Checked before the verifier: a half-done run cut off by an unreachable model must not count even if it happens to pass.
-  if (isModelAway(runEnd)) return { outcome: 'infra_error', reason: `the model could not be reached: ${runEnd.message}`, infrastructure: 'model' };
+  if (isModelAway(runEnd)) {
+    const refused = isModelRefusal(runEnd.modelError!);
+    return { outcome: 'infra_error', reason: `${refused ? 'the model endpoint refused the request' : 'the model could not be reached'}: ${runEnd.message}`, infrastructure: 'model', modelError: runEnd.modelError };
+  }
   if (runEnd.reason === 'aborted') return { outcome: 'agent_error', reason: runEnd.message };
   if (!verifier) return { outcome: 'infra_error', reason: 'the verifier did not run', infrastructure: 'environment' };
   if (verifier.timedOut) return { outcome: 'infra_error', reason: 'the verifier timed out', infrastructure: 'environment' };

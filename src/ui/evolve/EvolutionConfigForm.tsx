@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import {
+  DEFAULT_MINING_ANSWER_TOKENS,
+  DEFAULT_PROPOSAL_ANSWER_TOKENS,
   EVOLUTION_SETTING_LABELS as LABELS,
   type EvolutionSettings,
   evolutionTaskCountProblem,
@@ -118,6 +120,8 @@ export function EvolutionConfigForm({ harnessLabel, suiteName, taskCount, defaul
         <NumberField label={`${LABELS.maxWallTimeMs} (minutes)`} value={maxMinutes} onChange={setMaxMinutes} testId="evolve-max-minutes" />
         <NumberField label={LABELS.maxFinalTestRollouts} value={draft.budget.maxFinalTestRollouts} min={0} hint="as many as needed" onChange={(value) => setBudget({ maxFinalTestRollouts: value })} testId="evolve-final-test-rollouts" />
         <NumberField label={LABELS.seed} value={draft.seed} min={0} onChange={(value) => set('seed', value)} testId="evolve-seed" hint="required" />
+        <NumberField label={LABELS.miningMaxAnswerTokens} value={draft.miningMaxAnswerTokens} min={16} hint={String(DEFAULT_MINING_ANSWER_TOKENS)} onChange={(value) => set('miningMaxAnswerTokens', value)} testId="evolve-mining-max-answer-tokens" />
+        <NumberField label={LABELS.proposalMaxAnswerTokens} value={draft.proposalMaxAnswerTokens} min={16} hint={String(DEFAULT_PROPOSAL_ANSWER_TOKENS)} onChange={(value) => set('proposalMaxAnswerTokens', value)} testId="evolve-proposal-max-answer-tokens" />
         <label className="field">
           <span>{LABELS.splitRatios}</span>
           <input type="text" value={splitText} onChange={(event) => setSplitText(event.target.value)} data-testid="evolve-split" />

@@ -4,6 +4,8 @@ import { isCheckpoint } from '../../core/evolve/events.js';
 import { createEvolution, EvolutionRefused, reviewCandidate, runEvolution, stopEvolution } from '../../core/evolve/evolution-loop.js';
 import { advanceProgress, type EvolutionProgress, initialProgress } from '../../core/evolve/progress.js';
 import type { EvolutionConfig, EvolutionState, RolloutRecord } from '../../core/evolve/state.js';
+import { agentModelForResume } from '../../core/evolve/model-identity.js';
+import { chooseActionProtocol } from '../../core/model/probe-tool-calling.js';
 import type { ModelProfile } from '../../core/model/profile.js';
 import { suiteHash } from '../../core/tasks/suite-hash.js';
 import type { TaskSuite } from '../../core/tasks/types.js';
@@ -61,6 +63,8 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
   const [progress, setProgress] = useState<EvolutionProgress | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
+  // What the loop itself says while it runs (a gate that can never accept, a proposer's schema fallback, …).
+  const [loopNotices, setLoopNotices] = useState<string[]>([]);
   // The agent and proposer of the next evolution: any saved profiles; the agent starts as the one runs use.
   const [chosenAgentId, setChosenAgentId] = useState<string | undefined>(activeProfile?.id);
   const [proposerId, setProposerId] = useState('');
@@ -116,6 +120,7 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
     setRunningId(id);
     setFailure(undefined);
     setNotice(models.notice);
+    setLoopNotices([]);
     try {
       const { agentModel, proposerModel } = models;
       // Never throws: a WebContainer that cannot start falls back to the embedded sandbox, and the picker says why.
@@ -134,6 +139,7 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
         onEvent: (event, state) => {
           live = advanceProgress(live ?? initialProgress(state), event, state);
           if (event.type !== 'rollout-event') setProgress(live);
+          if (event.type === 'notice') setLoopNotices((shown) => (shown.includes(event.message) ? shown : [...shown, event.message]));
           if (isCheckpoint(event)) showState(state as EvolutionState, event.type === 'evolution-paused' || event.type === 'evolution-end');
         },
       });
@@ -151,7 +157,12 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
   async function start(config: EvolutionSettings, agent: ModelProfile, proposer: ModelProfile) {
     setFailure(undefined);
     try {
-      const models = await loadModels(agent, proposer);
+      const loaded = await loadModels(agent, proposer);
+      // An endpoint that drops native tools would fail every rollout with format errors: probe once, switch if so. The
+      // evolution is created with the protocol it will run with, which is part of the agent's identity.
+      const chosen = await chooseActionProtocol(loaded.agentModel);
+      const notice = [loaded.notice, chosen.notice].filter(Boolean).join(' ');
+      const models: EvolutionModels = { ...loaded, agentModel: chosen.model, notice: notice || undefined };
       const id = `evo-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}`;
       const full: EvolutionConfig = {
         ...config,
@@ -184,8 +195,11 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
       if (plan.kind === 'choose') return setResumeChoice({ evolutionId: state.id, problems: plan.problems, suggestion: plan.suggestion });
       setResumeChoice(undefined);
       await saveEvolutionProfiles(db, plan.link);
-      const models = await loadModels(plan.agent, plan.proposer, state.config.agentModelId);
-      const notices = [...plan.notices, models.notice].filter(Boolean);
+      const loaded = await loadModels(plan.agent, plan.proposer, state.config.agentModelId);
+      // An evolution the probe switched to json_action when it started resumes with json_action.
+      const agent = agentModelForResume(loaded.agentModel, state.models.agent);
+      const models: EvolutionModels = { ...loaded, agentModel: agent.model };
+      const notices = [...plan.notices, loaded.notice, agent.notice].filter(Boolean);
       await drive(state.id, { ...models, notice: notices.length ? notices.join(' ') : undefined }, { acceptProposerChange: choice !== undefined, profiles: { agentProfileId: plan.link.agentProfileId, proposerProfileId: plan.link.proposerProfileId === plan.link.agentProfileId ? '' : plan.link.proposerProfileId } });
     } catch (error) {
       setFailure(explainLoadError(errorMessage(error)));
@@ -267,6 +281,13 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
           <p className="notice notice-warn" role="status" data-testid="evolve-notice">
             {notice}
           </p>
+        )}
+        {loopNotices.length > 0 && (
+          <ul className="notice" role="status" data-testid="evolve-loop-notices">
+            {loopNotices.map((message) => (
+              <li key={message}>{message}</li>
+            ))}
+          </ul>
         )}
         {failure && (
           <p className="error-box" role="alert" data-testid="evolve-error">

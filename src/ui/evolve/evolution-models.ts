@@ -30,6 +30,8 @@ export function keepRecordedModelId(model: LoadedModel, recordedId: string | und
     // Part of the model's identity (with provider, model name and protocol), which the evolution checks on resume.
     sampling: model.sampling,
     stream: (request, signal) => model.stream(request, signal),
+    // The tool-calling probe may switch the agent to json_action; the switched model keeps the recorded id too.
+    ...(model.withActionProtocol ? { withActionProtocol: (protocol) => keepRecordedModelId(model.withActionProtocol!(protocol), recordedId) } : {}),
     dispose: model.dispose?.bind(model),
   };
 }

@@ -3,6 +3,7 @@ import { createCommandTimeoutPolicy } from './command-timeout.js';
 import { createDuplicateCommandGuardPolicy } from './duplicate-command-guard.js';
 import { createFinishGuardPolicy } from './finish-guard.js';
 import { createLoopBreakerPolicy } from './loop-breaker.js';
+import { createMaxAnswerTokensPolicy } from './max-answer-tokens.js';
 import { createMaxStepsPolicy } from './max-steps.js';
 import { createOutputTruncationPolicy } from './output-truncation.js';
 import { createPersistShellStatePolicy } from './persist-shell-state.js';
@@ -15,12 +16,13 @@ import type { Policy } from './policy.js';
 const POLICY_BUILDERS = {
   maxSteps: (policies) => createMaxStepsPolicy(policies.maxSteps),
   commandTimeout: (policies) => createCommandTimeoutPolicy(policies.commandTimeout),
+  maxAnswerTokens: (policies) => createMaxAnswerTokensPolicy(policies.maxAnswerTokens),
   persistShellState: (policies) => createPersistShellStatePolicy(policies.persistShellState),
   duplicateCommandGuard: (policies) => createDuplicateCommandGuardPolicy(policies.duplicateCommandGuard),
   outputTruncation: (policies) => createOutputTruncationPolicy(policies.outputTruncation),
   loopBreaker: (policies) => createLoopBreakerPolicy(policies.loopBreaker),
   finishGuard: (policies) => createFinishGuardPolicy(policies.finishGuard),
-} satisfies Record<keyof Policies, (policies: Policies) => Policy | undefined>;
+} satisfies Record<keyof Required<Policies>, (policies: Policies) => Policy | undefined>;
 
 export function buildPolicies(policies: Policies): Policy[] {
   return Object.values(POLICY_BUILDERS)
@@ -29,3 +31,4 @@ export function buildPolicies(policies: Policies): Policy[] {
 }
 
 export type { LoopState, Intervention, Policy } from './policy.js';
+export { DEFAULT_MAX_ANSWER_TOKENS } from './max-answer-tokens.js';

@@ -1,4 +1,5 @@
 import type { PolicyName } from '../../harness/schema.js';
+import type { ModelRequest } from '../../model/types.js';
 import type { Action } from '../action-parser.js';
 import type { ToolContext, ToolOutcome } from '../tools/tool.js';
 
@@ -25,6 +26,8 @@ export interface Policy {
   readonly name: PolicyName;
   /** A reason to stop before the next model turn. */
   shouldStop?(state: LoopState): string | undefined;
+  /** Adjust the request before it goes to the model (e.g. cap the answer's tokens). */
+  shapeModelRequest?(request: ModelRequest): ModelRequest;
   shapeToolContext?(context: ToolContext, state: LoopState): ToolContext;
   /** `block` means the tool does not run and the message is the observation; `warn` runs it and prepends the message. */
   beforeToolCall?(action: Action, state: LoopState): Intervention | undefined;

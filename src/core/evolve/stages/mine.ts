@@ -13,11 +13,13 @@ export async function* mineStage(run: EvolutionRun): AsyncGenerator<EvolutionEve
   yield { type: 'stage-start', iteration: state.iteration, stage: 'mine', plannedRollouts: 0 };
   let mined: MiningResult;
   try {
-    mined = await mineWeaknesses(run.proposer, digests, { signal: run.signal });
+    mined = await mineWeaknesses(run.proposer, digests, { signal: run.signal, maxAnswerTokens: state.config.miningMaxAnswerTokens });
   } catch (error) {
-    mined = { ok: false, error: `crashed: ${(error as Error).message}`, usage: { inputTokens: 0, outputTokens: 0 }, attempts: 1 };
+    mined = { ok: false, error: `crashed: ${(error as Error).message}`, usage: { inputTokens: 0, outputTokens: 0 }, attempts: 1, notices: [] };
   }
   run.addProposerUsage(mined.usage);
+  // How the proposer's endpoint served the call (a refused schema and its fallback) is worth a line, once per call.
+  for (const message of mined.notices) yield { type: 'notice', message: `weakness mining: ${message}` };
   const interrupted = run.interruption();
   if (interrupted) return { kind: 'stop', stop: interrupted };
   if (!mined.ok) {

@@ -29,11 +29,13 @@ export async function* proposeStage(run: EvolutionRun): AsyncGenerator<Evolution
         earlier: state.candidates,
         idPrefix: `i${state.iteration}-${weakness.id}`,
         signal: run.signal,
+        maxAnswerTokens: state.config.proposalMaxAnswerTokens,
       });
     } catch (error) {
-      proposal = { ok: false, error: `crashed: ${(error as Error).message}`, usage: { inputTokens: 0, outputTokens: 0 }, attempts: 1 };
+      proposal = { ok: false, error: `crashed: ${(error as Error).message}`, usage: { inputTokens: 0, outputTokens: 0 }, attempts: 1, notices: [] };
     }
     run.addProposerUsage(proposal.usage);
+    for (const message of proposal.notices) yield { type: 'notice', message: `proposal for ${weakness.id}: ${message}` };
     const interrupted = run.interruption();
     if (interrupted) return { kind: 'stop', stop: interrupted };
     if (!proposal.ok) {

@@ -1,5 +1,5 @@
 import type { ModelError } from '../../model/types.js';
-import { isInfrastructureModelError } from '../../tasks/run-task.js';
+import { isInfrastructureModelError, isModelRefusal } from '../../tasks/run-task.js';
 import { digestTrace, type TraceDigest } from '../digest.js';
 import { CONTINUE, type EvolutionEvent, type EvolutionStop, type StageOutcome } from '../events.js';
 import type { EvolutionRun } from '../run.js';
@@ -38,9 +38,18 @@ export function* endIteration(run: EvolutionRun, adoptedHash: string | undefined
   return outcome;
 }
 
-/** A proposer call that failed because the model could not be reached pauses the evolution; any other failure does not. */
+/**
+ * A proposer call that failed because the model could not be reached, or because its endpoint refuses the request for
+ * good (its settings are wrong), pauses the evolution with the server's message; any other failure does not.
+ */
 export function unreachableProposer(error: ModelError | undefined, message: string): EvolutionStop | undefined {
   if (!error || !isInfrastructureModelError(error)) return undefined;
+  if (isModelRefusal(error)) {
+    return {
+      kind: 'pause',
+      pause: { kind: 'model_refused', reason: `the proposer's endpoint refused the request: ${message}`, resumeHint: 'fix the proposer model\'s settings (model name, base URL, API key, server flags), then resume' },
+    };
+  }
   return {
     kind: 'pause',
     pause: { kind: 'model_unreachable', reason: `the proposer could not be reached: ${message}`, resumeHint: 'check that the proposer model is up and reachable, then resume' },
