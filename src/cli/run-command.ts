@@ -109,11 +109,11 @@ ${MODEL_USAGE}
     const directory = values.out;
 
     return withOutLock(directory, 'run', output, async () => {
-      const model = await probedAgentModel(configuredModel, output);
       await mkdir(join(directory, 'traces'), { recursive: true });
       const results: RunResults = {
         suite: loaded.suite.name,
-        model: model.id,
+        // The tool-calling probe may switch the protocol; the model (and its id) stays the one asked for.
+        model: configuredModel.id,
         harnessHash: hash,
         tasks: tasks.length,
         attempts: k,
@@ -134,10 +134,12 @@ ${MODEL_USAGE}
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
+        const model = await probedAgentModel(configuredModel, output, controller.signal);
         out(`measuring ${tasks.length} tasks × ${k} attempts with ${model.id}, harness ${hash.slice(0, 12)}, into ${directory}`);
         out(attemptRow('TASK', 'ATTEMPT', 'OUTCOME', 'TIME', 'REASON'));
         measuring: for (const task of tasks) {
           for (let attempt = 1; attempt <= k; attempt++) {
+            if (controller.signal.aborted) break measuring;
             const trace = `traces/${fileNameOf(task.id)}-${attempt}.jsonl`;
             const tracePath = join(directory, trace);
             await writeFile(tracePath, '');

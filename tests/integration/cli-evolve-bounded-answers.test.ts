@@ -67,6 +67,14 @@ describe('npx self-harness evolve with answer caps against a server without nati
     // The cap is harness data: part of the stored base version.
     const state = JSON.parse(await readFile(join(out, 'state.json'), 'utf8')) as { versions: Record<string, { kind: string; harness: { policies: { maxAnswerTokens: number } } }> };
     expect(Object.values(state.versions).find((version) => version.kind === 'base')?.harness.policies.maxAnswerTokens).toBe(300);
+
+    // The same command again resumes with the protocol the evolution runs with, without a second probe: the agent's
+    // identity (json_action) is the one its rollouts are cached under, so nothing is refused or run twice.
+    const requestsBefore = server.requests.length;
+    const again = await cli(['evolve', '--suite', suiteDir, '--base-url', server.baseUrl, '--model', 'small', '--out', out, '--attempts', '1', '--iterations', '1']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/Resumed with json_action, the action protocol this evolution runs with/);
+    expect(server.requests.slice(requestsBefore).filter((request) => (request.messages[0]?.content ?? '').startsWith('You are testing a tool'))).toEqual([]);
   }, 120_000);
 
   it('refuses a cap that is not a whole number of tokens', async () => {

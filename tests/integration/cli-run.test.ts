@@ -86,6 +86,25 @@ describe('npx self-harness run', () => {
     expect(results.unsupported.map((item) => item.task)).toEqual(['python-stats']);
   }, 120_000);
 
+  it('caps every agent answer at --max-answer-tokens, which is the measured harness\'s policy (and so its hash)', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'run-'));
+    const before = server.requests.length;
+    const { code } = await startCli(['run', '--suite', suiteDir, ...modelFlags(), '--tasks', 'task-00', '--max-answer-tokens', '300', '--out', out]).done;
+    expect(code).toBe(0);
+    const sent = server.requests.slice(before);
+    // The tool-calling probe first (its own small cap), then the agent's turns, each capped.
+    expect(sent[0].messages[0].content).toMatch(/^You are testing a tool/);
+    expect(sent.length).toBeGreaterThan(1);
+    for (const request of sent.slice(1)) expect(request.max_tokens).toBe(300);
+    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResults;
+    const capped = createDefaultHarness();
+    capped.policies.maxAnswerTokens = 300;
+    expect(results.harnessHash).toBe(await harnessHash(capped));
+    const refused = await startCli(['run', '--suite', suiteDir, ...modelFlags(), '--max-answer-tokens', '8', '--out', join(out, 'never')]).done;
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--max-answer-tokens must be a whole number of tokens from 16 to 131072, got "8"/);
+  }, 60_000);
+
   it('refuses bad flags with the same words as the evolution settings, before touching --out', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'run-')), 'never');
     const fractional = await startCli(['run', '--suite', suiteDir, ...modelFlags(), '--attempts', '1.5', '--out', out]).done;
