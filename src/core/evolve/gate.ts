@@ -1,9 +1,19 @@
+import { z } from 'zod';
 import type { SplitName } from './splits.js';
 
 /** Passes per task on one harness: taskId → number of passing attempts out of k. */
 export type TaskPasses = Record<string, number>;
 
 export type AcceptanceRule = { kind: 'paper' } | { kind: 'strict' } | { kind: 'statistical'; alpha: number };
+
+/** The acceptance rules as a schema: what each one means is said once, here, for the glossary and imported files. */
+export const AcceptanceRuleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('paper') }).describe('paper (Self-Harness): a candidate is accepted when its pass count rises on at least one split it ran (held-in or held-out) and falls on none.'),
+  z.object({ kind: z.literal('strict') }).describe('strict (GEPA): a candidate is accepted when its total pass count over the tasks it ran strictly rises.'),
+  z
+    .object({ kind: z.literal('statistical'), alpha: z.number().gt(0).lt(1).describe('Significance level of the one-sided test.') })
+    .describe('statistical: a one-sided paired sign test over the task × attempt pairs that disagree must be significant at α, and no split may fall.'),
+]) satisfies z.ZodType<AcceptanceRule>;
 
 export type FlipKind = 'fail→pass' | 'pass→fail' | 'improved' | 'regressed' | 'same';
 

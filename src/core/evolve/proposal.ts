@@ -7,6 +7,7 @@ import { renderDigest, type TraceDigest } from './digest.js';
 import { applyEdits, areNearDuplicates, EDIT_LIMITS, editSizeProblem, HarnessEdit } from './edits.js';
 import type { Weakness } from './mining.js';
 import { callForJson } from './structured-call.js';
+import { renderEditGuide } from '../share/glossary.js';
 
 /** A candidate harness edit, tied to one weakness. */
 export interface Candidate {
@@ -36,16 +37,8 @@ const ProposalAnswer = z.object({
     .min(1),
 });
 
-const EDIT_GUIDE = `Edit operations (JSON):
-- {"op": "add_rule", "ruleId": "kebab-id", "text": "..."}
-- {"op": "replace_rule", "ruleId": "existing-id", "text": "..."}
-- {"op": "set_policy", "path": "<policy>.<parameter>", "value": ...}   policies: loopBreaker.enabled/afterToolCalls/message, duplicateCommandGuard.mode (off|warn|block), persistShellState.enabled, outputTruncation.enabled/maxChars/keep, commandTimeout.seconds, finishGuard.enabled/maxRechecks/message, maxSteps
-- {"op": "add_hook", "hook": {"id": "kebab-id", "at": "onStart|beforeTool|afterTool|beforeFinish", "processor": "inject_message", "params": {"text": "..."}}}
-- {"op": "add_hook", "hook": {"id": "kebab-id", "at": "beforeFinish", "processor": "run_shell", "params": {"command": "<shell check run in the sandbox>", "failMessage": "..."}}}
-- {"op": "add_hook", "hook": {"id": "kebab-id", "at": "beforeFinish", "processor": "require_file", "params": {"path": "..."}}}
-- {"op": "replace_hook", "hook": {<an existing hook's id with new at/processor/params>}}
-- {"op": "set_tool_description", "tool": "shell|read_file|write_file|finish", "description": "..."}
-- {"op": "set_planning_template", "template": "..."}`;
+// What each edit, policy and hook does comes from the schemas' own descriptions, as on the glossary page.
+const EDIT_GUIDE = renderEditGuide();
 
 export function proposalPrompt(harness: HarnessDocument, weakness: Weakness, digests: readonly TraceDigest[], heldOutPassed: { passed: number; total: number }, count: number): { system: string; user: string } {
   return {
