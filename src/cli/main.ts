@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { createEvolution, type EvolutionProgress, runEvolution } from '../core/evolve/evolution-loop.js';
 import { buildReport, renderReportMarkdown } from '../core/evolve/report.js';
 import { DEFAULT_EVOLUTION_CONFIG, type EvolutionConfig } from '../core/evolve/state.js';
-import { createDefaultHarness, parseHarness, serializeHarness } from '../core/harness/index.js';
+import { createDefaultHarness, serializeHarness } from '../core/harness/index.js';
+import { parseHarnessFile } from '../core/share/snapshot.js';
 import { AnthropicModel } from '../core/model/anthropic.js';
 import { OpenAICompatibleModel } from '../core/model/openai-compatible.js';
 import type { ActionProtocol } from '../core/model/types.js';
@@ -190,8 +191,9 @@ async function evolve(argv: string[], out: (line: string) => void, err: (line: s
   } else {
     let baseHarness = createDefaultHarness();
     if (values.harness) {
-      const parsed = parseHarness(await readFile(values.harness, 'utf8'));
-      if (!parsed.ok) throw new UsageError(`${values.harness} is not a valid harness:\n  ${parsed.errors.join('\n  ')}`);
+      // A bare harness (harness-final.json) or a snapshot file exported by the app (NAME.harness.json).
+      const parsed = await parseHarnessFile(await readFile(values.harness, 'utf8'));
+      if (!parsed.ok) throw new UsageError(`${values.harness} is not a valid harness or harness snapshot:\n  ${parsed.errors.join('\n  ')}`);
       baseHarness = parsed.harness;
     }
     const acceptance = values.acceptance === 'statistical' ? { kind: 'statistical' as const, alpha: numberOption(values.alpha, 'alpha')! } : values.acceptance === 'strict' ? { kind: 'strict' as const } : values.acceptance === 'paper' ? { kind: 'paper' as const } : undefined;
