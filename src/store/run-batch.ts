@@ -3,6 +3,7 @@ import type { HarnessDocument } from '../core/harness/schema.js';
 import type { ChatModel } from '../core/model/types.js';
 import type { SandboxFactory } from '../core/sandbox/types.js';
 import { runTask, type TaskRunResult } from '../core/tasks/run-task.js';
+import { suiteHash } from '../core/tasks/suite-hash.js';
 import type { Task } from '../core/tasks/types.js';
 import type { BatchRecord, StudioDatabase } from './db.js';
 import { createBatch, finishBatch, finishRun, startRun, TraceRecorder } from './studio-store.js';
@@ -22,6 +23,8 @@ export interface TaskProgress {
 export interface RunBatchOptions {
   db: StudioDatabase;
   suiteId: string;
+  /** Shown with the batch (and in its bundle); defaults to the suite id. */
+  suiteName?: string;
   tasks: Task[];
   harness: HarnessDocument;
   harnessHash: string;
@@ -40,7 +43,9 @@ export async function runBatch(options: RunBatchOptions): Promise<{ batch: Batch
   const { db, tasks, harness } = options;
   const progress: TaskProgress[] = tasks.map((task) => ({ taskId: task.id, status: 'queued', fraction: 0, step: 0 }));
   const publish = () => options.onProgress?.(progress.map((item) => ({ ...item })));
-  const batch = await createBatch(db, { harnessHash: options.harnessHash, modelId: options.model.id, taskIds: tasks.map((task) => task.id) });
+  // The hash of exactly these tasks: a bundle of the batch carries them, and an import checks them against it.
+  const suite = { id: options.suiteId, name: options.suiteName ?? options.suiteId, hash: await suiteHash(tasks) };
+  const batch = await createBatch(db, { harnessHash: options.harnessHash, modelId: options.model.id, taskIds: tasks.map((task) => task.id), suite });
   options.onBatch?.(batch);
   publish();
   try {

@@ -24,7 +24,7 @@ export const BUNDLE_FORMAT_VERSION = 1;
 export const BUNDLE_MANIFEST_FILE = 'bundle.json';
 export const BUNDLE_TASKS_FILE = 'suite/tasks.json';
 
-const Usage = z.object({ inputTokens: z.number().min(0), outputTokens: z.number().min(0) }).passthrough();
+const Usage = z.object({ inputTokens: z.number().min(0), outputTokens: z.number().min(0) }).strip();
 const Outcome = z.enum(['pass', 'fail', 'timeout', 'agent_error', 'infra_error']);
 
 export const BundleEpisode = z
