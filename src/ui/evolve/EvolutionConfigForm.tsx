@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { usePersistentState } from '../shell/use-persistent-state.js';
 import type { AcceptanceRule } from '../../core/evolve/gate.js';
 import type { EvolutionConfig } from '../../core/evolve/state.js';
 
@@ -22,10 +22,14 @@ function NumberField({ label, value, onChange, min = 1, step = 1, testId, hint }
   );
 }
 
+const sameKeys = (value: unknown, reference: object): boolean =>
+  typeof value === 'object' && value !== null && Object.keys(reference).every((key) => key in value);
+
 /** Every knob of an evolution with the paper's defaults filled in. */
 export function EvolutionConfigForm({ harnessLabel, suiteName, taskCount, defaults, disabledReason, onStart }: Props) {
-  const [config, setConfig] = useState<EditableConfig>(defaults);
-  const [maxMinutes, setMaxMinutes] = useState<number | undefined>();
+  // Remembered across reloads; a stored form of another shape (an older version of the app) falls back to the defaults.
+  const [config, setConfig] = usePersistentState<EditableConfig>('evolve-form', defaults, (value): value is EditableConfig => sameKeys(value, defaults));
+  const [maxMinutes, setMaxMinutes] = usePersistentState<number | undefined>('evolve-form-minutes', undefined, (value): value is number | undefined => value === undefined || value === null || typeof value === 'number');
   const set = <K extends keyof EditableConfig>(key: K, value: EditableConfig[K]) => setConfig((current) => ({ ...current, [key]: value }));
   const setBudget = (patch: Partial<EditableConfig['budget']>) => setConfig((current) => ({ ...current, budget: { ...current.budget, ...patch } }));
   const ratioSum = config.splitRatios.heldIn + config.splitRatios.heldOut + config.splitRatios.test;

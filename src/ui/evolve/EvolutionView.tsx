@@ -1,4 +1,5 @@
 import type { EvolutionState } from '../../core/evolve/state.js';
+import { ConfirmAction } from '../shell/ConfirmAction.js';
 import { CandidateCard } from './CandidateCard.js';
 import { EvolutionReportView } from './EvolutionReportView.js';
 import { VersionTree } from './VersionTree.js';
@@ -40,9 +41,14 @@ export function EvolutionView({ state, running, canResume, onResume, onStop, onR
           </button>
         )}
         {!running && state.status !== 'done' && state.status !== 'failed' && (
-          <button type="button" className="secondary" onClick={onStop}>
-            Stop for good
-          </button>
+          <ConfirmAction
+            label="Stop for good"
+            className="secondary"
+            testId="evolve-stop-for-good"
+            question="Stop this evolution for good? It cannot be resumed afterwards; its versions, candidates and report stay."
+            confirmLabel="Stop for good"
+            onConfirm={onStop}
+          />
         )}
         {state.currentHash !== state.baseHash && (
           <button type="button" className="secondary" onClick={onAdopt} data-testid="evolve-adopt">

@@ -21,6 +21,7 @@ import { planResume, type ResumeChoice } from './evolution-profiles.js';
 import { EvolutionModelPicker } from './EvolutionModelPicker.js';
 import { ResumeProfileChooser } from './ResumeProfileChooser.js';
 import { EvolutionView } from './EvolutionView.js';
+import { EvolutionShareBar } from './EvolutionShareBar.js';
 import './evolve.css';
 
 interface Props {
@@ -31,6 +32,9 @@ interface Props {
   harness: HarnessVersionRecord;
   loader: ModelLoader;
   sandbox: SandboxChoice;
+  /** The evolution in the URL (`#/evolve/<id>`), and where to go when another is picked. */
+  selectedEvolutionId?: string;
+  onSelectEvolution?: (evolutionId: string) => void;
 }
 
 
@@ -41,9 +45,14 @@ const formatDuration = (ms?: number) => (ms === undefined ? '—' : ms < 60_000 
  * The loop runs on this page; every shell command runs in the chosen sandbox, and state is saved to IndexedDB after
  * every rollout, so a closed tab resumes where it stopped.
  */
-export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader, sandbox }: Props) {
+export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader, sandbox, selectedEvolutionId, onSelectEvolution }: Props) {
   const [evolutions, setEvolutions] = useState<EvolutionState[]>([]);
-  const [selectedId, setSelectedId] = useState<string | undefined>();
+  const [pickedId, setPickedId] = useState<string | undefined>();
+  const selectedId = selectedEvolutionId ?? pickedId;
+  const setSelectedId = (id: string | undefined) => {
+    setPickedId(id);
+    if (id) onSelectEvolution?.(id);
+  };
   const [runningId, setRunningId] = useState<string | undefined>();
   const [progress, setProgress] = useState<EvolutionProgress | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
@@ -65,7 +74,11 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
   }, [db]);
 
   useEffect(() => {
-    void refresh().then((all) => setSelectedId((current) => current ?? all[0]?.id));
+    void refresh().then((all) => {
+      if (!selectedEvolutionId && all[0]) setSelectedId(all[0].id);
+    });
+    // Only on open: later selections come from clicks and the URL.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [refresh]);
 
   const selected = evolutions.find((state) => state.id === selectedId);
@@ -290,6 +303,7 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
             onCancel={() => setResumeChoice(undefined)}
           />
         )}
+        {selected && <EvolutionShareBar db={db} state={selected} />}
         {selected && (
           <EvolutionView
             state={selected}
