@@ -62,7 +62,7 @@ export function RunPage(props: Props) {
           suiteControls={<SuiteControls isBuiltin={props.isBuiltinSuite} onChoose={props.onChooseSuite} />}
         />
       </div>
-      <HarnessPanel key={`${harness.hash}-${props.branch?.label ?? ''}`} db={db} active={harness} onActivate={props.onActivateHarness} branch={props.branch} />
+      <HarnessPanel db={db} active={harness} onActivate={props.onActivateHarness} branch={props.branch} />
       <RunPanel db={db} suiteId={suite.id} suiteName={suite.name} profile={props.profile} harness={harness} tasks={selectedTasks} loader={props.loader} sandbox={props.sandbox} onRunsChanged={props.onRunsChanged} />
       <Panel
         step={5}

@@ -39,7 +39,7 @@ export const TOUR_STEPS: TourStep[] = [
   },
   {
     route: { page: 'evolve' },
-    selectors: ['.weaknesses', '[data-testid="evolve-config"]'],
+    selectors: ['.weaknesses', '[data-testid="evolve-list"]'],
     title: '4 · A weakness',
     text: 'Evolution reads digests of failed held-in traces and names recurring weaknesses (retry loops, missing verification…), ranked by how often and how badly they hurt.',
     whenMissing: 'Start an evolution here to see the weaknesses it finds.',

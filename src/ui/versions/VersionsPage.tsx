@@ -132,7 +132,7 @@ export function VersionsPage({ db, active, leftHash, rightHash, onDiff, onActiva
     const splits = splitText(info.splits);
     const kids = children.get(version.hash) ?? [];
     return (
-      <li key={version.hash} className={isActive ? 'version-item active' : 'version-item'} data-testid="versions-node" data-hash={version.hash} data-active={isActive}>
+      <li key={version.hash} className={isActive ? 'version-item active' : 'version-item'} data-testid="versions-node" data-hash={version.hash} data-label={version.label} data-active={isActive}>
         <div className="version-row">
           <div className="version-main">
             <strong data-testid="versions-label">{version.label}</strong> <code title={version.hash}>{shortHash(version.hash)}</code> <span className="chip">{version.source}</span>
