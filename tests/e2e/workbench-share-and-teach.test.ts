@@ -271,6 +271,12 @@ describe('sharing and teaching', () => {
     await openTab(page, 'run', 'task-picker');
     await shot(page, 'run');
 
+    // An example harness to start from becomes the active version.
+    await openTab(page, 'learn', 'learn-examples');
+    await page.getByTestId('example-use-plan-first').click();
+    await page.getByTestId('harness-panel').waitFor();
+    expect(await textOf(page, '[data-testid="harness-active-label"]')).toBe('Plan first');
+
     // The task list fits a 1280-px screen: no row is wider than its list.
     const overflow = await page.locator('.task-list').evaluate((list) => list.scrollWidth - list.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);

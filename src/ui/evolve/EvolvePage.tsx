@@ -48,7 +48,8 @@ const formatDuration = (ms?: number) => (ms === undefined ? '—' : ms < 60_000 
 export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader, sandbox, selectedEvolutionId, onSelectEvolution }: Props) {
   const [evolutions, setEvolutions] = useState<EvolutionState[]>([]);
   const [pickedId, setPickedId] = useState<string | undefined>();
-  const selectedId = selectedEvolutionId ?? pickedId;
+  // The URL's evolution, else the one picked here, else the newest.
+  const selectedId = selectedEvolutionId ?? pickedId ?? evolutions[0]?.id;
   const setSelectedId = (id: string | undefined) => {
     setPickedId(id);
     if (id) onSelectEvolution?.(id);
@@ -74,11 +75,7 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
   }, [db]);
 
   useEffect(() => {
-    void refresh().then((all) => {
-      if (!selectedEvolutionId && all[0]) setSelectedId(all[0].id);
-    });
-    // Only on open: later selections come from clicks and the URL.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    void refresh();
   }, [refresh]);
 
   const selected = evolutions.find((state) => state.id === selectedId);
