@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { isLocalProfile, type ModelProfile, modelIdOfProfile } from '../../core/model/profile.js';
 import { buildMatrix, type Matrix, matrixCsv, type MatrixRun } from '../../core/share/matrix.js';
+import { redactSecretsInText } from '../../core/share/secrets.js';
 import type { TaskSuite } from '../../core/tasks/types.js';
 import { createModelFromProfile } from '../../platform/create-model.js';
 import type { HarnessVersionRecord, StudioDatabase } from '../../store/db.js';
@@ -209,7 +210,7 @@ export function MatrixPage({ db, profiles, suite, loader, sandbox, onRunsChanged
             type="button"
             className="small"
             disabled={!matrix.rows.length}
-            onClick={() => downloadFile('cross-model-matrix.csv', matrixCsv(matrix, { harness: harnessLabel, model: modelLabel }), 'text/csv')}
+            onClick={() => downloadFile('cross-model-matrix.csv', redactSecretsInText(matrixCsv(matrix, { harness: harnessLabel, model: modelLabel })), 'text/csv')}
             data-testid="matrix-csv"
           >
             Export CSV

@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react
 import type { EvolutionState, SplitScore } from '../../core/evolve/state.js';
 import { describeHarnessChanges } from '../../core/share/harness-changes.js';
 import { renderAgentsMarkdown, renderPlainSystemPrompt } from '../../core/share/plain-text.js';
+import { redactSecretsInText } from '../../core/share/secrets.js';
 import { serializeSnapshot } from '../../core/share/snapshot.js';
 import type { HarnessVersionRecord, StudioDatabase } from '../../store/db.js';
 import { exportHarnessSnapshot, importHarnessFile } from '../../store/snapshots.js';
@@ -118,8 +119,9 @@ export function VersionsPage({ db, active, leftHash, rightHash, onDiff, onActiva
   async function exportAs(version: HarnessVersionRecord, kind: 'snapshot' | 'agents' | 'prompt') {
     setNotice(undefined);
     const base = version.label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'harness';
-    if (kind === 'agents') return downloadFile('AGENTS.md', renderAgentsMarkdown(version.document, { label: version.label, hash: version.hash }), 'text/markdown');
-    if (kind === 'prompt') return downloadFile(`${base}.system-prompt.txt`, renderPlainSystemPrompt(version.document), 'text/plain');
+    // Plain text has no hash to keep: any credential a harness carries is blanked on the way out.
+    if (kind === 'agents') return downloadFile('AGENTS.md', redactSecretsInText(renderAgentsMarkdown(version.document, { label: version.label, hash: version.hash })), 'text/markdown');
+    if (kind === 'prompt') return downloadFile(`${base}.system-prompt.txt`, redactSecretsInText(renderPlainSystemPrompt(version.document)), 'text/plain');
     const result = await exportHarnessSnapshot(db, version.hash);
     if (!result.ok) return setNotice({ kind: 'error', text: `Not exported: ${result.error}` });
     downloadFile(result.fileName, serializeSnapshot(result.snapshot), 'application/json');
