@@ -58,6 +58,14 @@ const started = performance.now();
 const { report } = await checkSuite(builtinSuite.tasks, async () => new JustBashSandbox());
 console.log(`${'tasks check builtin'.padEnd(48)} ${(performance.now() - started).toFixed(0).padStart(9)} ms total (${report.tasks} tasks, ${report.defects.length} defects)`);
 
+// The start page in headless Chromium on the built app (skipped, with the reason, when there is no build or browser).
+try {
+  const { formatStartPage, measureStartPage } = await import('../bench/start-page.js');
+  console.log(formatStartPage(await measureStartPage()));
+} catch (error) {
+  console.log(`${'start page'.padEnd(48)} not measured: ${(error as Error).message}`);
+}
+
 // The gate's calibration (decisions, not speed): printed here and recorded in bench/gate.json.
 const { benchGateCalibration } = await import('../bench/gate-calibration.js');
 await benchGateCalibration();

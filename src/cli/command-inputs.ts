@@ -1,10 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { createDefaultHarness, type HarnessDocument, parseHarness } from '../core/harness/index.js';
+import { createDefaultHarness, type HarnessDocument } from '../core/harness/index.js';
+import { parseHarnessFile } from '../core/share/snapshot.js';
 import type { Task } from '../core/tasks/types.js';
 import { type CliOutput, EXIT, UsageError } from './cli-types.js';
 import { lockOutDirectory } from './out-lock.js';
 
-/** The harness in `path`, checked against the harness schema; the default harness when no path is given. */
+/**
+ * The harness in `path` — a bare harness (`harness-final.json`) or a snapshot file exported by the app
+ * (`NAME.harness.json`, whose hash is checked) — checked against the harness schema; the default harness when no path
+ * is given.
+ */
 export async function readHarnessFile(path: string | undefined): Promise<HarnessDocument> {
   if (!path) return createDefaultHarness();
   let text: string;
@@ -13,8 +18,8 @@ export async function readHarnessFile(path: string | undefined): Promise<Harness
   } catch (error) {
     throw new UsageError(`cannot read --harness ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
-  const parsed = parseHarness(text);
-  if (!parsed.ok) throw new UsageError(`${path} is not a valid harness:\n  ${parsed.errors.join('\n  ')}`);
+  const parsed = await parseHarnessFile(text);
+  if (!parsed.ok) throw new UsageError(`${path} is not a valid harness or harness snapshot:\n  ${parsed.errors.join('\n  ')}`);
   return parsed.harness;
 }
 

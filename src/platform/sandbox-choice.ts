@@ -1,5 +1,4 @@
 import type { SandboxFactory } from '../core/sandbox/types';
-import { bootWebContainer, WebContainerSandbox } from './webcontainer-sandbox';
 import { createWorkerSandbox } from './worker-sandbox';
 
 /** The sandboxes a user can pick: the embedded just-bash one (default) or a WebContainer (Node.js/npm tasks). */
@@ -23,6 +22,8 @@ export interface SandboxFactoryChoice {
  */
 export async function createSandboxFactory(preferred: SandboxPreference): Promise<SandboxFactoryChoice> {
   if (preferred === 'just-bash') return { factory: createWorkerSandbox, kind: 'just-bash' };
+  // Loaded only when chosen: the WebContainer client stays out of the start page's download.
+  const { bootWebContainer, WebContainerSandbox } = await import('./webcontainer-sandbox');
   const boot = await bootWebContainer();
   if (!boot.ok) return { factory: createWorkerSandbox, kind: 'just-bash', fallbackReason: boot.reason };
   return { factory: (task) => WebContainerSandbox.create({ task }), kind: 'webcontainer' };

@@ -4,7 +4,21 @@ import type { EvolutionState, RolloutRecord } from '../core/evolve/state.js';
 import type { HarnessDocument } from '../core/harness/schema.js';
 import { migrateSavedProfiles, modelIdOfProfile, type ModelProfile } from '../core/model/profile.js';
 import type { TokenUsage } from '../core/model/types.js';
-import type { TaskOutcome, VerifierResult } from '../core/tasks/types.js';
+import type { EvolvedOn, Lineage } from '../core/share/snapshot.js';
+import type { Task, TaskOutcome, VerifierResult } from '../core/tasks/types.js';
+
+/** Where an imported version came from: the snapshot file and the lineage it carried (not indexed; no schema change). */
+export interface HarnessOrigin {
+  fileName: string;
+  importedAt: number;
+  exportedAt?: string;
+  exportedBy?: string;
+  /** From a run bundle rather than a snapshot file of its own. */
+  viaBundle?: boolean;
+  lineage?: Lineage;
+  evolvedOn?: EvolvedOn;
+  scores?: Partial<Record<'heldIn' | 'heldOut' | 'test', { passed: number; total: number }>>;
+}
 
 /** One saved harness version; the hash is its identity, the parent makes versions a tree. */
 export interface HarnessVersionRecord {
@@ -12,8 +26,9 @@ export interface HarnessVersionRecord {
   parentHash?: string;
   document: HarnessDocument;
   label: string;
-  source: 'default' | 'editor' | 'import' | 'evolution';
+  source: 'default' | 'editor' | 'import' | 'evolution' | 'example';
   createdAt: number;
+  origin?: HarnessOrigin;
 }
 
 /** A press of Run: several tasks with one harness and one model. (Schema v2.) */
@@ -26,6 +41,10 @@ export interface BatchRecord {
   endedAt?: number;
   /** Why the batch ran differently from its settings, e.g. switched to json_action after the tool-calling probe. */
   notice?: string;
+  /** The suite the tasks came from; its hash covers exactly the batch's tasks (suiteHash of them). */
+  suite?: { id: string; name: string; hash: string };
+  /** Set on a batch imported from a run bundle: the tasks it ran (so it replays and re-runs without that suite) and the file. */
+  imported?: { fileName: string; importedAt: number; exportedAt: string; title: string; tasks: Task[] };
 }
 
 export type RunStatus = 'running' | 'done';

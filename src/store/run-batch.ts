@@ -4,6 +4,7 @@ import { chooseActionProtocol } from '../core/model/probe-tool-calling.js';
 import type { ChatModel } from '../core/model/types.js';
 import type { SandboxFactory } from '../core/sandbox/types.js';
 import { runTask, type TaskRunResult } from '../core/tasks/run-task.js';
+import { suiteHash } from '../core/tasks/suite-hash.js';
 import type { Task } from '../core/tasks/types.js';
 import type { BatchRecord, StudioDatabase } from './db.js';
 import { createBatch, finishBatch, finishRun, startRun, TraceRecorder } from './studio-store.js';
@@ -23,6 +24,8 @@ export interface TaskProgress {
 export interface RunBatchOptions {
   db: StudioDatabase;
   suiteId: string;
+  /** Shown with the batch (and in its bundle); defaults to the suite id. */
+  suiteName?: string;
   tasks: Task[];
   harness: HarnessDocument;
   harnessHash: string;
@@ -46,7 +49,9 @@ export async function runBatch(options: RunBatchOptions): Promise<{ batch: Batch
   // A native-tools endpoint that returns no tool calls would fail every task with format errors: probe it once.
   const { model, notice } = await chooseActionProtocol(options.model, options.signal);
   if (notice) options.onNotice?.(notice);
-  const batch = await createBatch(db, { harnessHash: options.harnessHash, modelId: model.id, taskIds: tasks.map((task) => task.id), ...(notice ? { notice } : {}) });
+  // The hash of exactly these tasks: a bundle of the batch carries them, and an import checks them against it.
+  const suite = { id: options.suiteId, name: options.suiteName ?? options.suiteId, hash: await suiteHash(tasks) };
+  const batch = await createBatch(db, { harnessHash: options.harnessHash, modelId: model.id, taskIds: tasks.map((task) => task.id), suite, ...(notice ? { notice } : {}) });
   options.onBatch?.(batch);
   publish();
   try {

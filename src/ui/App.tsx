@@ -19,6 +19,9 @@ export function App() {
         <div className="app-title">
           <img src={`${import.meta.env.BASE_URL}favicon.svg`} alt="" width={32} height={32} />
           <h1>Self-Harness Studio</h1>
+          <a className="header-link" href="#/learn" data-testid="header-learn">
+            Tour, glossary, paper
+          </a>
         </div>
         <p className="tagline">
           An LLM agent solves terminal tasks in a sandbox that runs inside this browser tab. Every step is recorded, so you can see what the harness around the model

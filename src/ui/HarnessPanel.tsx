@@ -12,16 +12,18 @@ interface Props {
   db: StudioDatabase;
   active: HarnessVersionRecord;
   onActivate(version: HarnessVersionRecord): void;
+  /** Set when the user chose "Branch from here" on the Versions page: a label to start from and a word on what happens. */
+  branch?: { label: string; note: string };
 }
 
 type Notice = { kind: 'ok' | 'error'; text: string; errors?: string[] };
 
 /** Step 2: the harness — everything around the model (prompt, rules, tools, policies, hooks) — as versioned JSON. */
-export function HarnessPanel({ db, active, onActivate }: Props) {
+export function HarnessPanel({ db, active, onActivate, branch }: Props) {
   const [versions, setVersions] = useState<HarnessVersionRecord[]>([]);
   const [draft, setDraft] = useState(() => serializeHarness(active.document));
-  const [label, setLabel] = useState('');
-  const [notice, setNotice] = useState<Notice | undefined>();
+  const [label, setLabel] = useState(branch?.label ?? '');
+  const [notice, setNotice] = useState<Notice | undefined>(branch ? { kind: 'ok', text: branch.note } : undefined);
 
   useEffect(() => {
     void listHarnessVersions(db).then(setVersions);
@@ -61,6 +63,11 @@ export function HarnessPanel({ db, active, onActivate }: Props) {
       title="Harness"
       testId="harness-panel"
       help="Optional: the default works. The harness is everything around the model: the system prompt, rules, which tools exist, and policies that step in during a run. It is plain JSON; every saved edit is a new version identified by its hash, and runs record which version they used."
+      actions={
+        <a className="button-link small" href="#/versions" data-testid="harness-versions-link">
+          Diff, import, export →
+        </a>
+      }
     >
       <p className="active-line" data-testid="harness-active">
         Active version: <strong data-testid="harness-active-label">{active.label}</strong> <code data-testid="harness-active-hash" title={active.hash}>{shortHash(active.hash)}</code>

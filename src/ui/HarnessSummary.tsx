@@ -1,4 +1,5 @@
 import type { HarnessDocument, ToolName } from '../core/harness/schema.js';
+import { hookProcessorDescription } from '../core/share/glossary.js';
 import { describePolicies } from './harness-view.js';
 
 /** The active harness in plain words: readable without the editor (and by tests). */
@@ -42,7 +43,10 @@ export function HarnessSummary({ harness }: { harness: HarnessDocument }) {
         {describePolicies(harness.policies).map((policy) => (
           <li key={policy.name} data-testid={`harness-policy-${policy.name}`} data-enabled={policy.on}>
             <span className={`switch ${policy.on ? 'on' : 'off'}`}>{policy.on ? 'on' : 'off'}</span>
-            <code>{policy.name}</code> <span className="muted">{policy.detail}</span>
+            <span>
+              <code>{policy.name}</code> <span className="policy-settings">{policy.settings}</span>
+              <span className="muted policy-meaning">{policy.meaning}</span>
+            </span>
           </li>
         ))}
       </ul>
@@ -52,7 +56,7 @@ export function HarnessSummary({ harness }: { harness: HarnessDocument }) {
         <ul className="rule-list" data-testid="harness-hooks">
           {harness.hooks.map((hook) => (
             <li key={hook.id}>
-              <code>{hook.id}</code> at <code>{hook.at}</code>: {hook.processor}
+              <code>{hook.id}</code> at <code>{hook.at}</code>: <span title={hookProcessorDescription(hook.processor)}>{hook.processor}</span>
             </li>
           ))}
         </ul>

@@ -15,6 +15,7 @@ import type { SandboxChoice } from './use-sandbox-choice.js';
 interface Props {
   db: StudioDatabase;
   suiteId: string;
+  suiteName?: string;
   profile?: ModelProfile;
   harness: HarnessVersionRecord;
   tasks: Task[];
@@ -25,7 +26,7 @@ interface Props {
 }
 
 /** Step 4: run the selected tasks one after another with the active harness and model, in the chosen sandbox. */
-export function RunPanel({ db, suiteId, profile, harness, tasks, loader, sandbox, onRunsChanged }: Props) {
+export function RunPanel({ db, suiteId, suiteName, profile, harness, tasks, loader, sandbox, onRunsChanged }: Props) {
   const [progress, setProgress] = useState<TaskProgress[]>([]);
   const [running, setRunning] = useState(false);
   const [stopped, setStopped] = useState(false);
@@ -72,6 +73,7 @@ export function RunPanel({ db, suiteId, profile, harness, tasks, loader, sandbox
       await runBatch({
         db,
         suiteId,
+        suiteName,
         tasks,
         harness: harness.document,
         harnessHash: harness.hash,
@@ -154,6 +156,12 @@ export function RunPanel({ db, suiteId, profile, harness, tasks, loader, sandbox
           <p className="muted" data-testid="run-summary">
             {running ? 'Running' : stopped ? 'Stopped' : 'Finished'}: {done.length} of {progress.length} done, {passed} passed.
           </p>
+          <ProgressBar
+            value={progress.reduce((sum, item) => sum + (item.status === 'done' ? 1 : item.fraction), 0) / progress.length}
+            label="whole batch"
+            testId="batch-progress"
+            tone={running ? 'active' : passed === progress.length ? 'pass' : 'idle'}
+          />
           <ul className="progress-list" data-testid="run-progress">
             {progress.map((item) => (
               <TaskProgressRow key={item.taskId} item={item} title={batchTitles.get(item.taskId) ?? item.taskId} stopped={stopped && !running} />

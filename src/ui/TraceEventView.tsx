@@ -1,3 +1,4 @@
+import type { CSSProperties } from 'react';
 import type { AgentEvent } from '../core/agent/events.js';
 import { formatDuration, formatTokens, plural } from './format.js';
 
@@ -124,11 +125,27 @@ function EventBody({ event }: { event: AgentEvent }) {
 
 const HIGHLIGHTED = new Set<AgentEvent['type']>(['model-error', 'format-error', 'policy-intervention']);
 
+interface ViewProps {
+  event: AgentEvent;
+  /** Position in the shown list (the virtual list measures items by it). */
+  index?: number;
+  className?: string;
+  measureRef?: (element: Element | null) => void;
+  style?: CSSProperties;
+}
+
 /** One event of a trace, styled by kind; errors and interventions stand out. */
-export function TraceEventView({ event }: { event: AgentEvent }) {
+export function TraceEventView({ event, index, className, measureRef, style }: ViewProps) {
   const step = 'step' in event ? event.step : undefined;
   return (
-    <li className={`trace-event event-${event.type}${HIGHLIGHTED.has(event.type) ? ' highlighted' : ''}`} data-testid="trace-event" data-type={event.type}>
+    <li
+      ref={measureRef}
+      data-index={index}
+      style={style}
+      className={`trace-event event-${event.type}${HIGHLIGHTED.has(event.type) ? ' highlighted' : ''}${className ? ` ${className}` : ''}`}
+      data-testid="trace-event"
+      data-type={event.type}
+    >
       <span className="trace-step">{step !== undefined ? `step ${step}` : ''}</span>
       <div className="trace-body">
         <EventBody event={event} />

@@ -1,26 +1,24 @@
-import type { HarnessDocument, PolicyName } from '../core/harness/schema.js';
-import { DEFAULT_MAX_ANSWER_TOKENS } from '../core/agent/policies/index.js';
+import { type HarnessDocument, Policies, type PolicyName } from '../core/harness/schema.js';
+import { describePolicySettings, isPolicyOn, policyDescription } from '../core/share/glossary.js';
 
 export interface PolicyView {
   name: PolicyName;
   on: boolean;
-  detail: string;
+  /** The current settings in words, e.g. `afterToolCalls 50 · message "…"`. */
+  settings: string;
+  /** What the policy does, from the schema's description (the glossary's text). */
+  meaning: string;
 }
 
-/** Every policy as on/off plus its settings in words; limits (steps, timeout) are always on. */
+/**
+ * Every policy the schema knows as on/off, its settings and what it does; limits (steps, timeout, answer tokens) are
+ * always on. A harness written before a limit existed shows the default the loop uses.
+ */
 export function describePolicies(policies: HarnessDocument['policies']): PolicyView[] {
-  return [
-    { name: 'maxSteps', on: true, detail: `stop after ${policies.maxSteps} model turns` },
-    { name: 'commandTimeout', on: true, detail: `each shell command may run ${policies.commandTimeout.seconds} s` },
-    { name: 'maxAnswerTokens', on: true, detail: `each model answer may be ${policies.maxAnswerTokens ?? DEFAULT_MAX_ANSWER_TOKENS} tokens long` },
-    { name: 'loopBreaker', on: policies.loopBreaker.enabled, detail: `redirect once after ${policies.loopBreaker.afterToolCalls} tool calls` },
-    { name: 'duplicateCommandGuard', on: policies.duplicateCommandGuard.mode !== 'off', detail: `mode: ${policies.duplicateCommandGuard.mode}` },
-    { name: 'persistShellState', on: policies.persistShellState.enabled, detail: 'carry cwd and exported variables between shell calls' },
-    {
-      name: 'outputTruncation',
-      on: policies.outputTruncation.enabled,
-      detail: `keep ${policies.outputTruncation.keep.replaceAll('_', ' ')}, at most ${policies.outputTruncation.maxChars.toLocaleString()} chars`,
-    },
-    { name: 'finishGuard', on: policies.finishGuard.enabled, detail: `refuse finish up to ${policies.finishGuard.maxRechecks}× to re-check the work` },
-  ];
+  return (Object.keys(Policies.shape) as PolicyName[]).map((name) => ({
+    name,
+    on: isPolicyOn(name, policies[name]),
+    settings: describePolicySettings(name, policies[name]),
+    meaning: policyDescription(name),
+  }));
 }

@@ -35,17 +35,21 @@ export function bootStudio(): Promise<StudioBoot> {
 
 async function openStudio(db: StudioDatabase): Promise<StudioBoot> {
   await db.open();
-  const recoveredRuns = await recoverInterruptedRuns(db);
-  const defaultVersion = await saveHarnessVersion(db, createDefaultHarness(), { source: 'default', label: DEFAULT_HARNESS_LABEL });
-  const activeHash = await getSetting<string | undefined>(db, SETTINGS.activeHarnessHash, undefined);
+  // Independent reads and writes go together: the start page waits for all of them.
+  const [recoveredRuns, defaultVersion, activeHash, profiles, activeProfileId, sandboxSetting] = await Promise.all([
+    recoverInterruptedRuns(db),
+    saveHarnessVersion(db, createDefaultHarness(), { source: 'default', label: DEFAULT_HARNESS_LABEL }),
+    getSetting<string | undefined>(db, SETTINGS.activeHarnessHash, undefined),
+    listModelProfiles(db),
+    getActiveModelProfileId(db),
+    getSetting<string>(db, SETTINGS.sandboxPreference, 'just-bash'),
+  ]);
   let activeHarness = activeHash ? await db.harnesses.get(activeHash) : undefined;
   if (!activeHarness) {
     activeHarness = defaultVersion;
     await setSetting(db, SETTINGS.activeHarnessHash, activeHarness.hash);
   }
-  const profiles = await listModelProfiles(db);
-  const activeProfileId = await getActiveModelProfileId(db);
   const activeProfile = profiles.find((profile) => profile.id === activeProfileId);
-  const sandboxPreference = (await getSetting<string>(db, SETTINGS.sandboxPreference, 'just-bash')) === 'webcontainer' ? 'webcontainer' : 'just-bash';
+  const sandboxPreference = sandboxSetting === 'webcontainer' ? 'webcontainer' : 'just-bash';
   return { db, activeHarness, profiles, activeProfile, sandboxPreference, recoveredRuns };
 }

@@ -1,9 +1,5 @@
 import { z } from 'zod';
 import type { AcceptanceRule } from './gate.js';
-import { DEFAULT_MINING_ANSWER_TOKENS } from './mining.js';
-import { DEFAULT_PROPOSAL_ANSWER_TOKENS } from './proposal.js';
-
-export { DEFAULT_MINING_ANSWER_TOKENS, DEFAULT_PROPOSAL_ANSWER_TOKENS };
 
 /**
  * The one definition of an evolution's settings. Every way in parses it here — the CLI's flags, the Evolve page's form,
@@ -11,6 +7,12 @@ export { DEFAULT_MINING_ANSWER_TOKENS, DEFAULT_PROPOSAL_ANSWER_TOKENS };
  * say the same thing about the rest. To add a setting: add it to `evolutionSettingsSchema` (with a label below and a
  * default in `DEFAULT_EVOLUTION_SETTINGS`); the `EvolutionConfig` type follows.
  */
+
+/** Cap on a mining answer's tokens: four short weaknesses fit in a fraction of it; a runaway stops there. */
+export const DEFAULT_MINING_ANSWER_TOKENS = 2048;
+
+/** Cap on a proposal answer's tokens: a few candidates of at most 3 bounded edits fit well inside it. */
+export const DEFAULT_PROPOSAL_ANSWER_TOKENS = 3072;
 
 /** Fewest tasks an evolution runs on: at least two held-in, one held-out and one test task with the default ratios. */
 export const MIN_EVOLUTION_TASKS = 4;
@@ -77,14 +79,29 @@ export const splitRatiosSchema = z
 const alphaMessage = (issue: { input?: unknown }) => `${EVOLUTION_SETTING_LABELS.alpha} must be a number between 0 and 1 (both excluded), not ${shown(issue.input)}`;
 
 /** Passes a held-out task may lose before the paper and statistical rules call it a fall (0 unless set). */
-const heldOutTolerance = () => count(EVOLUTION_SETTING_LABELS.heldOutTolerance, 0).optional();
+const heldOutTolerance = () =>
+  count(EVOLUTION_SETTING_LABELS.heldOutTolerance, 0)
+    .optional()
+    .describe('Passes a held-out task may lose before it counts as a fall (0 unless set, and reported when set).');
 
+/**
+ * The acceptance rules. What each one means is said once, in its `.describe()`, for the glossary, the proposer's prompt
+ * and every file that carries a rule (states, snapshots, bundles).
+ */
 export const acceptanceRuleSchema = z.discriminatedUnion(
   'kind',
   [
-    z.object({ kind: z.literal('paper'), heldOutTolerance: heldOutTolerance() }),
-    z.object({ kind: z.literal('strict') }),
-    z.object({ kind: z.literal('statistical'), alpha: z.number({ error: alphaMessage }).gt(0, { error: alphaMessage }).lt(1, { error: alphaMessage }), heldOutTolerance: heldOutTolerance() }),
+    z
+      .object({ kind: z.literal('paper'), heldOutTolerance: heldOutTolerance() })
+      .describe('paper (Self-Harness, the default): a candidate is accepted when its held-in pass count rises over the parent\'s fresh attempts and no held-out task\'s pass count falls (by more than the tolerance).'),
+    z.object({ kind: z.literal('strict') }).describe('strict (GEPA): a candidate is accepted when its total pass count over the held-in and held-out tasks strictly rises.'),
+    z
+      .object({
+        kind: z.literal('statistical'),
+        alpha: z.number({ error: alphaMessage }).gt(0, { error: alphaMessage }).lt(1, { error: alphaMessage }).describe('Significance level of the one-sided test.'),
+        heldOutTolerance: heldOutTolerance(),
+      })
+      .describe('statistical: a one-sided paired sign test over the held-in tasks must be significant at α, and no held-out task may fall (by more than the tolerance).'),
   ],
   {
     error: (issue) => {

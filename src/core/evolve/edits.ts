@@ -7,21 +7,20 @@ import { Hook, type HarnessDocument, Policies, ToolName } from '../harness/schem
  * Edits can only touch the harness's declared surfaces; task instructions and verifiers are not reachable from here.
  */
 export const HarnessEdit = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('add_rule'), ruleId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/), text: z.string().min(1) }).strict(),
-  z.object({ op: z.literal('replace_rule'), ruleId: z.string().min(1), text: z.string().min(1) }).strict(),
+  z.object({ op: z.literal('add_rule'), ruleId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/), text: z.string().min(1) }).strict().describe('Adds a new rule with a new kebab-case id to the Rules list.'),
+  z.object({ op: z.literal('replace_rule'), ruleId: z.string().min(1), text: z.string().min(1) }).strict().describe('Rewrites the text of an existing rule, keeping its id.'),
   z
     .object({
       op: z.literal('set_policy'),
-      /** Dotted path inside `policies`, e.g. `loopBreaker.afterToolCalls` or `duplicateCommandGuard.mode`. */
-      path: z.string().regex(/^[a-zA-Z]+(\.[a-zA-Z]+)?$/),
+      path: z.string().regex(/^[a-zA-Z]+(\.[a-zA-Z]+)?$/).describe('Dotted path inside `policies`, e.g. `loopBreaker.afterToolCalls` or `duplicateCommandGuard.mode`.'),
       value: z.union([z.boolean(), z.number(), z.string()]),
     })
-    .strict(),
-  z.object({ op: z.literal('add_hook'), hook: Hook }).strict(),
-  /** Reconfigure an existing hook (same id): another point, processor or parameters. */
-  z.object({ op: z.literal('replace_hook'), hook: Hook }).strict(),
-  z.object({ op: z.literal('set_tool_description'), tool: ToolName, description: z.string().min(1) }).strict(),
-  z.object({ op: z.literal('set_planning_template'), template: z.string() }).strict(),
+    .strict()
+    .describe('Sets one policy parameter, e.g. turns a policy on or changes its limit or message.'),
+  z.object({ op: z.literal('add_hook'), hook: Hook }).strict().describe('Adds a hook with a new id: a built-in processor at one point of the loop.'),
+  z.object({ op: z.literal('replace_hook'), hook: Hook }).strict().describe('Reconfigures an existing hook (same id): another point, processor or parameters.'),
+  z.object({ op: z.literal('set_tool_description'), tool: ToolName, description: z.string().min(1) }).strict().describe('Rewrites what the model is told a tool does.'),
+  z.object({ op: z.literal('set_planning_template'), template: z.string() }).strict().describe('Sets the planning text placed where the system prompt has {{plan}} (empty: no planning step).'),
 ]);
 export type HarnessEdit = z.infer<typeof HarnessEdit>;
 

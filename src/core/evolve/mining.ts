@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { ChatModel, ModelError, TokenUsage } from '../model/types.js';
 import { renderDigest, type TraceDigest } from './digest.js';
+import { DEFAULT_MINING_ANSWER_TOKENS } from './config.js';
 import { callForJson } from './structured-call.js';
+
+export { DEFAULT_MINING_ANSWER_TOKENS };
 
 export const WEAKNESS_CATEGORIES = [
   'tool_misuse',
@@ -37,9 +40,6 @@ export interface Weakness {
   /** frequency × impact; weaknesses are ranked by it. */
   score: number;
 }
-
-/** Cap on a mining answer's tokens: four short weaknesses fit in a fraction of it; a runaway stops there. */
-export const DEFAULT_MINING_ANSWER_TOKENS = 2048;
 
 export type MiningResult =
   | { ok: true; weaknesses: Weakness[]; usage: TokenUsage; attempts: number; notices: string[] }

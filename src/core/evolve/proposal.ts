@@ -7,7 +7,11 @@ import { renderDigest, type TraceDigest } from './digest.js';
 import { editDecodingSchema } from './edit-decoding-schema.js';
 import { applyEdits, areNearDuplicates, EDIT_LIMITS, editSizeProblem, HarnessEdit } from './edits.js';
 import type { Weakness } from './mining.js';
+import { renderEditGuide } from '../share/glossary.js';
+import { DEFAULT_PROPOSAL_ANSWER_TOKENS } from './config.js';
 import { callForJson } from './structured-call.js';
+
+export { DEFAULT_PROPOSAL_ANSWER_TOKENS };
 
 /** A candidate harness edit, tied to one weakness. */
 export interface Candidate {
@@ -37,16 +41,8 @@ const ProposalAnswer = z.object({
     .min(1),
 });
 
-const EDIT_GUIDE = `Edit operations (JSON):
-- {"op": "add_rule", "ruleId": "kebab-id", "text": "..."}
-- {"op": "replace_rule", "ruleId": "existing-id", "text": "..."}
-- {"op": "set_policy", "path": "<policy>.<parameter>", "value": ...}   policies: loopBreaker.enabled/afterToolCalls/message, duplicateCommandGuard.mode (off|warn|block), persistShellState.enabled, outputTruncation.enabled/maxChars/keep, commandTimeout.seconds, finishGuard.enabled/maxRechecks/message, maxSteps, maxAnswerTokens
-- {"op": "add_hook", "hook": {"id": "kebab-id", "at": "onStart|beforeTool|afterTool|beforeFinish", "processor": "inject_message", "params": {"text": "..."}}}
-- {"op": "add_hook", "hook": {"id": "kebab-id", "at": "beforeFinish", "processor": "run_shell", "params": {"command": "<shell check run in the sandbox>", "failMessage": "..."}}}
-- {"op": "add_hook", "hook": {"id": "kebab-id", "at": "beforeFinish", "processor": "require_file", "params": {"path": "..."}}}
-- {"op": "replace_hook", "hook": {<an existing hook's id with new at/processor/params>}}
-- {"op": "set_tool_description", "tool": "shell|read_file|write_file|finish", "description": "..."}
-- {"op": "set_planning_template", "template": "..."}`;
+// What each edit, policy and hook does comes from the schemas' own descriptions, as on the glossary page.
+const EDIT_GUIDE = renderEditGuide();
 
 export function proposalPrompt(harness: HarnessDocument, weakness: Weakness, digests: readonly TraceDigest[], heldOutPassed: { passed: number; total: number }, count: number): { system: string; user: string } {
   return {
@@ -65,9 +61,6 @@ export function proposalPrompt(harness: HarnessDocument, weakness: Weakness, dig
     ].join('\n\n'),
   };
 }
-
-/** Cap on a proposal answer's tokens: a few candidates of at most 3 bounded edits fit well inside it. */
-export const DEFAULT_PROPOSAL_ANSWER_TOKENS = 3072;
 
 /** Longest rationale the decoding schema allows. */
 const RATIONALE_MAX_CHARS = 200;

@@ -30,7 +30,8 @@ const Weakness = z.object({
 });
 
 const FlipKind = z.enum(['fail→pass', 'pass→fail', 'improved', 'regressed', 'same', 'open', 'not run']);
-const GateDecision = z.object({
+/** What the gate decided about one candidate, as states store it (and snapshots and bundles carry it). */
+export const GateDecision = z.object({
   accepted: z.boolean(),
   reason: z.string(),
   splitCounts: z.object({ heldIn: z.object({ parent: count, candidate: count }).optional(), heldOut: z.object({ parent: count, candidate: count }).optional(), test: z.object({ parent: count, candidate: count }).optional() }),

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import {
   DEFAULT_MINING_ANSWER_TOKENS,
   DEFAULT_PROPOSAL_ANSWER_TOKENS,
@@ -10,6 +9,7 @@ import {
   parseSplitRatiosText,
 } from '../../core/evolve/config.js';
 import { evolutionWarnings } from '../../core/evolve/evolution-warnings.js';
+import { usePersistentState } from '../shell/use-persistent-state.js';
 import type { AcceptanceRule } from '../../core/evolve/gate.js';
 
 interface Props {
@@ -43,16 +43,24 @@ type Draft = Omit<EvolutionSettings, 'attempts' | 'candidatesPerWeakness' | 'top
 
 const ratiosText = (ratios: EvolutionSettings['splitRatios']) => `${ratios.heldIn}/${ratios.heldOut}/${ratios.test}`;
 
+const sameKeys = (value: unknown, reference: object): boolean =>
+  typeof value === 'object' && value !== null && Object.keys(reference).every((key) => key in value);
+
 /**
- * Every knob of an evolution with the paper's defaults filled in. What it accepts, and what it says about the rest, is
- * core's evolution-config schema — the same the CLI's flags and a resumed evolution go through — and it warns before
- * the run when the suite is too small for the acceptance rule to ever accept an edit (for the statistical rule: when
- * the held-in sign test cannot reach α with this k, and which k would).
+ * Every knob of an evolution with the paper's defaults filled in, remembered across reloads. What it accepts, and what
+ * it says about the rest, is core's evolution-config schema — the same the CLI's flags and a resumed evolution go
+ * through — and it warns before the run when the suite is too small for the acceptance rule to ever accept an edit
+ * (for the statistical rule: when the held-in sign test cannot reach α with this k, and which k would).
  */
 export function EvolutionConfigForm({ harnessLabel, suiteName, taskCount, defaults, disabledReason, onStart }: Props) {
-  const [draft, setDraft] = useState<Draft>(defaults);
-  const [splitText, setSplitText] = useState(ratiosText(defaults.splitRatios));
-  const [maxMinutes, setMaxMinutes] = useState<number | undefined>(defaults.budget.maxWallTimeMs === undefined ? undefined : defaults.budget.maxWallTimeMs / 60_000);
+  // A stored form of another shape (an older version of the app, a field cleared) falls back to the defaults.
+  const [draft, setDraft] = usePersistentState<Draft>('evolve-form', defaults, (value): value is Draft => sameKeys(value, defaults));
+  const [splitText, setSplitText] = usePersistentState('evolve-form-split', ratiosText(defaults.splitRatios), (value): value is string => typeof value === 'string');
+  const [maxMinutes, setMaxMinutes] = usePersistentState<number | undefined>(
+    'evolve-form-minutes',
+    defaults.budget.maxWallTimeMs === undefined ? undefined : defaults.budget.maxWallTimeMs / 60_000,
+    (value): value is number | undefined => value === undefined || typeof value === 'number',
+  );
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((current) => ({ ...current, [key]: value }));
   const setBudget = (patch: Partial<Draft['budget']>) => setDraft((current) => ({ ...current, budget: { ...current.budget, ...patch } }));
 

@@ -3,6 +3,7 @@ import type { EvolutionState } from '../../core/evolve/state.js';
 import type { RolloutRow, StudioDatabase } from '../../store/db.js';
 import { listEvolutionRollouts } from '../../store/evolution-store.js';
 import { OutcomeBadge } from '../OutcomeBadge.js';
+import { routeHref } from '../shell/routes.js';
 import { TraceViewer } from '../TraceViewer.js';
 import { formatDuration, shortHash } from '../format.js';
 
@@ -10,14 +11,28 @@ interface Props {
   db: StudioDatabase;
   state: EvolutionState;
   taskTitle(taskId: string): string;
+  /** The rollout open in the trace viewer, when the URL names one (`#/evolve/<id>/trace/<traceId>`). */
+  openTraceId?: string;
+  /** Open or close a rollout's trace; the page changes the URL, so the view is bookmarkable. Absent: kept here. */
+  onOpenTrace?(traceId: string | undefined): void;
 }
 
-/** Every rollout the evolution used, in order; any of them opens in the trace viewer, like a run. */
-export function EvolutionRollouts({ db, state, taskTitle }: Props) {
+/**
+ * Every rollout the evolution used, in order; any of them opens in the trace viewer, the same one as a run's (search,
+ * replay, a virtual list for long traces), and each has its own link.
+ */
+export function EvolutionRollouts({ db, state, taskTitle, openTraceId, onOpenTrace }: Props) {
   const [rows, setRows] = useState<RolloutRow[] | undefined>();
-  const [open, setOpen] = useState(false);
-  const [traceId, setTraceId] = useState<string | undefined>();
+  const [open, setOpen] = useState(openTraceId !== undefined);
+  const [localTraceId, setLocalTraceId] = useState<string | undefined>();
+  const traceId = onOpenTrace ? openTraceId : localTraceId;
+  const openTrace = (next: string | undefined) => (onOpenTrace ? onOpenTrace(next) : setLocalTraceId(next));
   const count = state.usedRollouts.length;
+
+  // A link to one rollout's trace opens the list with it.
+  useEffect(() => {
+    if (openTraceId) setOpen(true);
+  }, [openTraceId]);
 
   useEffect(() => {
     if (!open) return;
@@ -36,7 +51,7 @@ export function EvolutionRollouts({ db, state, taskTitle }: Props) {
   };
 
   return (
-    <details className="evolution-rollouts" data-testid="evolution-rollouts" onToggle={(event) => setOpen((event.target as HTMLDetailsElement).open)}>
+    <details className="evolution-rollouts" data-testid="evolution-rollouts" open={open} onToggle={(event) => setOpen((event.target as HTMLDetailsElement).open)}>
       <summary>Rollouts ({count}) — open any trace</summary>
       {open && !rows && <p className="muted">Loading rollouts…</p>}
       {rows && (
@@ -54,19 +69,21 @@ export function EvolutionRollouts({ db, state, taskTitle }: Props) {
             </thead>
             <tbody>
               {rows.map((row) => (
-                <tr key={row.key} className={row.traceId === traceId ? 'clickable selected' : 'clickable'} onClick={() => setTraceId(row.traceId)} data-testid="rollout-row" data-trace-id={row.traceId}>
+                <tr key={row.key} className={row.traceId === traceId ? 'clickable selected' : 'clickable'} onClick={() => openTrace(row.traceId)} data-testid="rollout-row" data-trace-id={row.traceId}>
                   <td>
-                    <button
-                      type="button"
+                    <a
                       className="link"
+                      href={routeHref({ page: 'evolve', evolutionId: state.id, rolloutTraceId: row.traceId })}
                       onClick={(event) => {
+                        // Same view as the link, without a reload; the link itself stays for copying and new tabs.
+                        event.preventDefault();
                         event.stopPropagation();
-                        setTraceId(row.traceId);
+                        openTrace(row.traceId);
                       }}
                       data-testid="rollout-open"
                     >
                       {taskTitle(row.taskId)}
-                    </button>
+                    </a>
                   </td>
                   <td>{row.attempt}</td>
                   <td>
@@ -83,7 +100,7 @@ export function EvolutionRollouts({ db, state, taskTitle }: Props) {
           </table>
         </div>
       )}
-      {traceId && <TraceViewer db={db} runId={traceId} refreshKey={0} taskTitle={taskTitle} onClose={() => setTraceId(undefined)} />}
+      {traceId && <TraceViewer key={traceId} db={db} runId={traceId} refreshKey={0} taskTitle={taskTitle} onClose={() => openTrace(undefined)} />}
     </details>
   );
 }

@@ -1,5 +1,6 @@
 import type { EvolutionState } from '../../core/evolve/state.js';
 import type { StudioDatabase } from '../../store/db.js';
+import { ConfirmAction } from '../shell/ConfirmAction.js';
 import { CandidateCard } from './CandidateCard.js';
 import { EvolutionRollouts } from './EvolutionRollouts.js';
 import { EvolutionReportView } from './EvolutionReportView.js';
@@ -15,6 +16,9 @@ interface Props {
   onStop(): void;
   onReview(candidateId: string, verdict: 'accept' | 'reject'): void;
   onAdopt(): void;
+  /** The rollout whose trace is open, when the URL names one; `onOpenTrace` changes it (the URL follows). */
+  openTraceId?: string;
+  onOpenTrace?(traceId: string | undefined): void;
 }
 
 const STATUS_TEXT: Record<EvolutionState['status'], string> = {
@@ -26,7 +30,7 @@ const STATUS_TEXT: Record<EvolutionState['status'], string> = {
 };
 
 /** One evolution: status, iterations with their weaknesses and candidates, the version tree and the report. */
-export function EvolutionView({ db, state, taskTitle, running, canResume, onResume, onStop, onReview, onAdopt }: Props) {
+export function EvolutionView({ db, state, taskTitle, running, canResume, onResume, onStop, onReview, onAdopt, openTraceId, onOpenTrace }: Props) {
   return (
     <div className="evolution-view" data-testid="evolution-view" data-status={state.status}>
       <p>
@@ -52,9 +56,14 @@ export function EvolutionView({ db, state, taskTitle, running, canResume, onResu
           </button>
         )}
         {!running && state.status !== 'done' && state.status !== 'failed' && (
-          <button type="button" className="secondary" onClick={onStop}>
-            Stop for good
-          </button>
+          <ConfirmAction
+            label="Stop for good"
+            className="secondary"
+            testId="evolve-stop-for-good"
+            question="Stop this evolution for good? It cannot be resumed afterwards; its versions, candidates and report stay."
+            confirmLabel="Stop for good"
+            onConfirm={onStop}
+          />
         )}
         {state.currentHash !== state.baseHash && (
           <button type="button" className="secondary" onClick={onAdopt} data-testid="evolve-adopt">
@@ -76,7 +85,7 @@ export function EvolutionView({ db, state, taskTitle, running, canResume, onResu
       )}
       <h3>Version tree</h3>
       <VersionTree state={state} />
-      <EvolutionRollouts db={db} state={state} taskTitle={taskTitle} />
+      <EvolutionRollouts db={db} state={state} taskTitle={taskTitle} openTraceId={openTraceId} onOpenTrace={onOpenTrace} />
       {[...state.iterations].reverse().map((iteration) => (
         <section key={iteration.iteration} className="iteration" data-testid={`iteration-${iteration.iteration}`}>
           <h3>

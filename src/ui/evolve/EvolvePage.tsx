@@ -26,6 +26,7 @@ import { planResume, type ResumeChoice } from './evolution-profiles.js';
 import { EvolutionModelPicker } from './EvolutionModelPicker.js';
 import { ResumeProfileChooser } from './ResumeProfileChooser.js';
 import { EvolutionView } from './EvolutionView.js';
+import { EvolutionShareBar } from './EvolutionShareBar.js';
 import './evolve.css';
 
 interface Props {
@@ -36,6 +37,12 @@ interface Props {
   harness: HarnessVersionRecord;
   loader: ModelLoader;
   sandbox: SandboxChoice;
+  /** The evolution in the URL (`#/evolve/<id>`), and where to go when another is picked. */
+  selectedEvolutionId?: string;
+  onSelectEvolution?: (evolutionId: string) => void;
+  /** The rollout whose trace is open (`#/evolve/<id>/trace/<traceId>`), and where to go to open or close one. */
+  rolloutTraceId?: string;
+  onOpenRolloutTrace?: (evolutionId: string, traceId: string | undefined) => void;
 }
 
 
@@ -56,9 +63,15 @@ const formatDuration = (ms?: number) => (ms === undefined ? '—' : ms < 60_000 
  * The loop runs on this page; every shell command runs in the chosen sandbox, and state is saved to IndexedDB after
  * every rollout, so a closed tab resumes where it stopped.
  */
-export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader, sandbox }: Props) {
+export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader, sandbox, selectedEvolutionId, onSelectEvolution, rolloutTraceId, onOpenRolloutTrace }: Props) {
   const [evolutions, setEvolutions] = useState<EvolutionState[]>([]);
-  const [selectedId, setSelectedId] = useState<string | undefined>();
+  const [pickedId, setPickedId] = useState<string | undefined>();
+  // The URL's evolution, else the one picked here, else the newest.
+  const selectedId = selectedEvolutionId ?? pickedId ?? evolutions[0]?.id;
+  const setSelectedId = (id: string | undefined) => {
+    setPickedId(id);
+    if (id) onSelectEvolution?.(id);
+  };
   const [runningId, setRunningId] = useState<string | undefined>();
   const [progress, setProgress] = useState<EvolutionProgress | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
@@ -83,7 +96,7 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
   }, [db]);
 
   useEffect(() => {
-    void refresh().then((all) => setSelectedId((current) => current ?? all[0]?.id));
+    void refresh();
   }, [refresh]);
 
   const selected = evolutions.find((state) => state.id === selectedId);
@@ -339,6 +352,7 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
             onCancel={() => setResumeChoice(undefined)}
           />
         )}
+        {selected && <EvolutionShareBar db={db} state={selected} />}
         {selected && (
           <EvolutionView
             db={db}
@@ -350,6 +364,8 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
             onStop={() => void stop(selected.id)}
             onReview={(candidateId, verdict) => void review(selected.id, candidateId, verdict)}
             onAdopt={() => void adopt(selected)}
+            openTraceId={selectedEvolutionId === selected.id ? rolloutTraceId : undefined}
+            onOpenTrace={onOpenRolloutTrace && ((traceId) => onOpenRolloutTrace(selected.id, traceId))}
           />
         )}
       </Panel>
