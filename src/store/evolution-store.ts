@@ -4,7 +4,7 @@ import { legacyTraceId, type RolloutRow, rolloutRunRecord, type StudioDatabase }
 import { getTrace } from './studio-store.js';
 
 /** Write rollouts into the one trace store: the cache row, a run record of kind `rollout`, and its events. */
-async function putRollouts(db: StudioDatabase, records: readonly RolloutRecord[]): Promise<void> {
+export async function putRollouts(db: StudioDatabase, records: readonly RolloutRecord[]): Promise<void> {
   if (!records.length) return;
   const split = records.map((record) => {
     const { events, ...rest } = record;

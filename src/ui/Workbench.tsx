@@ -161,6 +161,7 @@ export function Workbench({ boot }: { boot: StudioBoot }) {
           onSelectEvolution={(evolutionId) => navigate({ page: 'evolve', evolutionId }, { replace: !route.evolutionId })}
           rolloutTraceId={route.rolloutTraceId}
           onOpenRolloutTrace={(evolutionId, traceId) => navigate({ page: 'evolve', evolutionId, ...(traceId ? { rolloutTraceId: traceId } : {}) })}
+          findTask={findTask}
         />
       );
       break;

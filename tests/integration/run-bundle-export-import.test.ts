@@ -7,7 +7,7 @@ import type { ModelProfile } from '../../src/core/model/profile.js';
 import { ScriptedModel } from '../../src/core/model/scripted.js';
 import { JustBashSandbox } from '../../src/core/sandbox/just-bash-sandbox.js';
 import type { Task } from '../../src/core/tasks/types.js';
-import { exportBatchBundle, importRunBundle } from '../../src/store/bundles.js';
+import { exportBatchBundle, importBundle } from '../../src/store/bundles.js';
 import { StudioDatabase } from '../../src/store/db.js';
 import { DexieEvolutionStore } from '../../src/store/evolution-store.js';
 import { batchFootprint, deleteBatch, deleteEvolution, deleteRuns, evolutionFootprint } from '../../src/store/deletion.js';
@@ -85,8 +85,9 @@ describe('run bundles', () => {
     expect(everything).toContain('[redacted]');
 
     const target = workspace();
-    const imported = await importRunBundle(target, ok.bytes, ok.fileName);
+    const imported = await importBundle(target, ok.bytes, ok.fileName);
     if (!imported.ok) throw new Error(imported.errors.join('; '));
+    if (imported.kind !== 'batch') throw new Error('a batch bundle came back as an evolution');
     expect(imported.runIds).toHaveLength(2);
     const runs = await target.runs.where('batchId').equals(imported.batch.id).toArray();
     expect(runs.map((run) => [run.taskId, run.outcome]).sort()).toEqual([
@@ -104,7 +105,7 @@ describe('run bundles', () => {
     expect(imported.batch.imported?.tasks.map((item) => item.id).sort()).toEqual(['write-bye', 'write-hello']);
 
     // Importing the same bundle again keeps both: new ids, nothing replaced.
-    const again = await importRunBundle(target, ok.bytes, ok.fileName);
+    const again = await importBundle(target, ok.bytes, ok.fileName);
     expect(again.ok).toBe(true);
     expect(await target.runs.count()).toBe(4);
     expect(await target.batches.count()).toBe(2);
@@ -123,15 +124,15 @@ describe('run bundles', () => {
     const episode = Object.keys(files).find((path) => path.endsWith('.jsonl'))!;
     const broken = zipSync({ ...files, [episode]: strToU8(`${strFromU8(files[episode]).split('\n')[0]}\n{oops\n`) });
     const target = workspace();
-    const result = await importRunBundle(target, broken, 'broken.zip');
+    const result = await importBundle(target, broken, 'broken.zip');
     expect(result.ok).toBe(false);
     expect(!result.ok && result.errors.join('\n')).toContain(`${episode} line 2: not JSON`);
 
     const tasksChanged = zipSync({ ...files, 'suite/tasks.json': strToU8(JSON.stringify([{ ...TASKS[0], verifier: { script: 'true' } }, TASKS[1]])) });
-    const changed = await importRunBundle(target, tasksChanged, 'changed.zip');
+    const changed = await importBundle(target, tasksChanged, 'changed.zip');
     expect(!changed.ok && changed.errors.join('\n')).toMatch(/does not match the suite hash/);
 
-    const notZip = await importRunBundle(target, strToU8('hello'), 'x.zip');
+    const notZip = await importBundle(target, strToU8('hello'), 'x.zip');
     expect(!notZip.ok && notZip.errors[0]).toMatch(/not a zip/);
     expect(await target.runs.count()).toBe(0);
     expect(await target.harnesses.count()).toBe(0);

@@ -1,6 +1,8 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { z } from 'zod';
 import type { AgentEvent } from '../agent/events.js';
+import { parseEvolutionState, parseRolloutRecord } from '../evolve/state-schema.js';
+import { type EvolutionState, ROLLOUT_FORMAT_VERSION, type RolloutRecord } from '../evolve/state.js';
 import { suiteHash } from '../tasks/suite-hash.js';
 import type { Task } from '../tasks/types.js';
 import { type HarnessSnapshotFile, parseHarnessFile } from './snapshot.js';
@@ -16,13 +18,16 @@ import { type HarnessSnapshotFile, parseHarnessFile } from './snapshot.js';
  *   evolution/state.json        (kind "evolution" only) the evolution's state; its rollouts are episodes too
  *
  * An episode is one agent run on one task, whether a batch run or an evolution rollout: both are JSONL of the same
- * trace events, so one viewer replays them.
+ * trace events, so one viewer replays them. An evolution bundle holds every version of its tree as a snapshot and every
+ * rollout it used as an episode (with its cache key); the state and each rollout are checked with the same schemas as
+ * a `state.json` and its rollout files (`evolve/state-schema.ts`) before anything is stored.
  */
 
 export const BUNDLE_FORMAT = 'self-harness-bundle';
 export const BUNDLE_FORMAT_VERSION = 1;
 export const BUNDLE_MANIFEST_FILE = 'bundle.json';
 export const BUNDLE_TASKS_FILE = 'suite/tasks.json';
+export const BUNDLE_EVOLUTION_FILE = 'evolution/state.json';
 
 const Usage = z.object({ inputTokens: z.number().min(0), outputTokens: z.number().min(0) }).strip();
 const Outcome = z.enum(['pass', 'fail', 'timeout', 'agent_error', 'infra_error']);
@@ -46,6 +51,8 @@ export const BundleEpisode = z
     endedAt: z.number().optional(),
     durationMs: z.number().optional(),
     eventCount: z.number().int().min(0),
+    /** An evolution rollout: its key in the rollout cache (harness, model identity, suite, task, attempt). */
+    rolloutKey: z.string().min(1).optional(),
   })
   .strict();
 export type BundleEpisode = z.infer<typeof BundleEpisode>;
@@ -63,7 +70,7 @@ export const BundleManifest = z
       .strict()
       .optional(),
     /** Reserved for evolution bundles: the state file inside the zip. */
-    evolution: z.object({ id: z.string(), file: z.literal('evolution/state.json') }).strict().optional(),
+    evolution: z.object({ id: z.string(), file: z.literal(BUNDLE_EVOLUTION_FILE) }).strict().optional(),
     suite: z.object({ id: z.string(), name: z.string(), hash: z.string(), file: z.literal(BUNDLE_TASKS_FILE), taskIds: z.array(z.string()) }).strict(),
     harnesses: z.array(z.object({ hash: z.string(), file: z.string().regex(/^harnesses\/[0-9a-f]{64}\.harness\.json$/) }).strict()),
     episodes: z.array(BundleEpisode),
@@ -100,6 +107,8 @@ export interface BundleContents {
   tasks: Task[];
   snapshots: HarnessSnapshotFile[];
   episodes: Array<{ episode: BundleEpisode; events: AgentEvent[] }>;
+  /** Kind "evolution": the evolution's state, validated (and migrated) as a stored one is. */
+  evolution?: EvolutionState;
 }
 
 export type BundleReadResult = { ok: true; bundle: BundleContents } | { ok: false; errors: string[] };
@@ -123,6 +132,7 @@ export function writeBundle(bundle: BundleContents): Uint8Array {
   };
   for (const snapshot of bundle.snapshots) files[harnessFile(snapshot.hash)] = strToU8(`${JSON.stringify(snapshot, null, 2)}\n`);
   for (const { episode, events } of bundle.episodes) files[episode.file] = strToU8(toJsonl(events));
+  if (bundle.evolution) files[BUNDLE_EVOLUTION_FILE] = strToU8(`${JSON.stringify(bundle.evolution, null, 2)}\n`);
   return zipSync(files, { level: 6 });
 }
 
@@ -216,6 +226,83 @@ export async function readBundle(bytes: Uint8Array): Promise<BundleReadResult> {
     if (events.length !== episode.eventCount) errors.push(`${episode.file}: ${events.length} events, the manifest says ${episode.eventCount}`);
     episodes.push({ episode, events });
   }
+  let evolution: EvolutionState | undefined;
+  if (manifest.data.kind === 'evolution') evolution = readEvolution(manifest.data, read, snapshots, episodes, errors);
+  else if (manifest.data.episodes.some((episode) => episode.rolloutKey)) errors.push(`${BUNDLE_MANIFEST_FILE}: a batch bundle holds runs, not evolution rollouts`);
   if (errors.length) return { ok: false, errors: errors.slice(0, 20) };
-  return { ok: true, bundle: { manifest: manifest.data, tasks, snapshots, episodes } };
+  return { ok: true, bundle: { manifest: manifest.data, tasks, snapshots, episodes, ...(evolution ? { evolution } : {}) } };
+}
+
+/** The rollout record an evolution episode stands for, as the rollout cache stores it. */
+export function rolloutOfEpisode(episode: BundleEpisode, events: AgentEvent[], suiteHash: string): unknown {
+  return {
+    formatVersion: ROLLOUT_FORMAT_VERSION,
+    key: episode.rolloutKey,
+    traceId: episode.id,
+    harnessHash: episode.harnessHash,
+    modelId: episode.modelId,
+    suiteHash,
+    taskId: episode.taskId,
+    attempt: episode.attempt,
+    outcome: episode.outcome,
+    reason: episode.reason ?? '',
+    usage: episode.usage,
+    steps: episode.steps,
+    durationMs: episode.durationMs ?? 0,
+    events,
+    createdAt: episode.endedAt ?? episode.startedAt,
+  };
+}
+
+/**
+ * An evolution bundle's state, checked as a stored one is, and against the rest of the bundle: its suite, a snapshot
+ * of every version of its tree, and a valid rollout (key included) for every rollout it used.
+ */
+function readEvolution(
+  manifest: BundleManifest,
+  read: (path: string) => string | undefined,
+  snapshots: readonly HarnessSnapshotFile[],
+  episodes: BundleContents['episodes'],
+  errors: string[],
+): EvolutionState | undefined {
+  if (!manifest.evolution) {
+    errors.push(`${BUNDLE_MANIFEST_FILE}: an evolution bundle names its state file ("evolution": {"id", "file"})`);
+    return undefined;
+  }
+  const text = read(manifest.evolution.file);
+  if (text === undefined) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    errors.push(`${manifest.evolution.file} is not valid JSON: ${(error as Error).message}`);
+    return undefined;
+  }
+  const parsed = parseEvolutionState(raw);
+  if (!parsed.ok) {
+    errors.push(`${manifest.evolution.file}: ${parsed.error}`);
+    return undefined;
+  }
+  const state = parsed.value;
+  if (state.id !== manifest.evolution.id) errors.push(`${manifest.evolution.file} holds evolution ${state.id}, not ${manifest.evolution.id}`);
+  if (state.config.suiteHash !== manifest.suite.hash) errors.push(`${manifest.evolution.file}: the evolution ran on suite ${state.config.suiteHash.slice(0, 8)}, the bundle's tasks are ${manifest.suite.hash.slice(0, 8)}`);
+  const taskIds = new Set(manifest.suite.taskIds);
+  const missingTasks = [...state.splits.heldIn, ...state.splits.heldOut, ...state.splits.test].filter((taskId) => !taskIds.has(taskId));
+  if (missingTasks.length) errors.push(`${BUNDLE_TASKS_FILE} lacks ${missingTasks.length} of the evolution's tasks (${missingTasks.slice(0, 5).join(', ')})`);
+  const versionsInBundle = new Set(snapshots.map((snapshot) => snapshot.hash));
+  const missingVersions = Object.keys(state.versions).filter((hash) => !versionsInBundle.has(hash));
+  if (missingVersions.length) errors.push(`${missingVersions.length} of the evolution's versions have no snapshot in harnesses/ (${missingVersions.slice(0, 3).map((hash) => hash.slice(0, 8)).join(', ')})`);
+  const rollouts = new Map<string, RolloutRecord>();
+  for (const { episode, events } of episodes) {
+    if (!episode.rolloutKey) {
+      errors.push(`episode ${episode.id}: an evolution bundle holds rollouts, each with its rolloutKey`);
+      continue;
+    }
+    const rollout = parseRolloutRecord(rolloutOfEpisode(episode, events, state.config.suiteHash), episode.rolloutKey);
+    if (!rollout.ok) errors.push(`episode ${episode.id}: ${rollout.error}`);
+    else rollouts.set(rollout.value.key, rollout.value);
+  }
+  const missingRollouts = state.usedRollouts.filter((key) => !rollouts.has(key));
+  if (missingRollouts.length) errors.push(`${missingRollouts.length} rollouts the evolution used are not in the bundle (first: ${missingRollouts[0]})`);
+  return state;
 }

@@ -8,7 +8,7 @@ import { agentModelForResume } from '../../core/evolve/model-identity.js';
 import { chooseActionProtocol } from '../../core/model/probe-tool-calling.js';
 import type { ModelProfile } from '../../core/model/profile.js';
 import { suiteHash } from '../../core/tasks/suite-hash.js';
-import type { TaskSuite } from '../../core/tasks/types.js';
+import type { Task, TaskSuite } from '../../core/tasks/types.js';
 import { createModelFromProfile } from '../../platform/create-model.js';
 import type { HarnessVersionRecord, StudioDatabase } from '../../store/db.js';
 import { DexieEvolutionStore, importEvolution, listEvolutions } from '../../store/evolution-store.js';
@@ -43,6 +43,8 @@ interface Props {
   /** The rollout whose trace is open (`#/evolve/<id>/trace/<traceId>`), and where to go to open or close one. */
   rolloutTraceId?: string;
   onOpenRolloutTrace?: (evolutionId: string, traceId: string | undefined) => void;
+  /** Any task by id (the loaded suite, the built-in one), for an evolution bundle's tasks. */
+  findTask(taskId: string): Task | undefined;
 }
 
 
@@ -63,7 +65,7 @@ const formatDuration = (ms?: number) => (ms === undefined ? '—' : ms < 60_000 
  * The loop runs on this page; every shell command runs in the chosen sandbox, and state is saved to IndexedDB after
  * every rollout, so a closed tab resumes where it stopped.
  */
-export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader, sandbox, selectedEvolutionId, onSelectEvolution, rolloutTraceId, onOpenRolloutTrace }: Props) {
+export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader, sandbox, selectedEvolutionId, onSelectEvolution, rolloutTraceId, onOpenRolloutTrace, findTask }: Props) {
   const [evolutions, setEvolutions] = useState<EvolutionState[]>([]);
   const [pickedId, setPickedId] = useState<string | undefined>();
   // The URL's evolution, else the one picked here, else the newest.
@@ -352,7 +354,7 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
             onCancel={() => setResumeChoice(undefined)}
           />
         )}
-        {selected && <EvolutionShareBar db={db} state={selected} />}
+        {selected && <EvolutionShareBar db={db} state={selected} findTask={findTask} />}
         {selected && (
           <EvolutionView
             db={db}

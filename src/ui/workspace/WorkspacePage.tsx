@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { EvolutionState } from '../../core/evolve/state.js';
 import type { TaskSuite } from '../../core/tasks/types.js';
 import { backupFileName, type BackupProgress, exportWorkspace, restoreWorkspace } from '../../store/backup.js';
-import { type BundleImport, importRunBundle } from '../../store/bundles.js';
+import { type BundleImport, importBundle } from '../../store/bundles.js';
 import type { HarnessVersionRecord, StudioDatabase } from '../../store/db.js';
 import { deleteEvolution, evolutionFootprint } from '../../store/deletion.js';
 import { errorMessage, formatBytes, formatTime, plural, shortHash } from '../format.js';
@@ -89,11 +89,11 @@ export function WorkspacePage({ db, onImported, onUseSuite, onOpenTrace, onActiv
     }
   }
 
-  async function importBundle(file: File) {
+  async function importBundleFile(file: File) {
     setBundle(undefined);
     setBundleErrors(undefined);
     try {
-      const result = await importRunBundle(db, new Uint8Array(await file.arrayBuffer()), file.name);
+      const result = await importBundle(db, new Uint8Array(await file.arrayBuffer()), file.name);
       if (!result.ok) return setBundleErrors(result.errors);
       setBundle({ fileName: file.name, result });
       onImported();
@@ -103,7 +103,25 @@ export function WorkspacePage({ db, onImported, onUseSuite, onOpenTrace, onActiv
     }
   }
 
-  const importedHarness = bundle ? bundle.result.batch.harnessHash : undefined;
+  const importedHarness = bundle?.result.kind === 'batch' ? bundle.result.batch.harnessHash : undefined;
+
+  /** Make an imported version the active harness, to run it on one's own model. */
+  function harnessButton(hash: string) {
+    return (
+      <button
+        type="button"
+        className="small"
+        onClick={async () => {
+          const version = await db.harnesses.get(hash);
+          if (version) await onActivate(version);
+          setNotice({ kind: 'ok', text: `"${version?.label}" is now the active harness: run it on your own model from the Run page.`, testId: 'bundle-harness-active' });
+        }}
+        data-testid="bundle-use-harness"
+      >
+        Use its harness
+      </button>
+    );
+  }
 
   return (
     <div className="workspace-page" data-testid="workspace-page">
@@ -172,11 +190,11 @@ export function WorkspacePage({ db, onImported, onUseSuite, onOpenTrace, onActiv
       </Panel>
 
       <Panel
-        title="Import a run bundle"
+        title="Import a bundle"
         testId="workspace-bundle"
-        help="A run bundle (.bundle.zip, exported from a batch on the Run page) holds runs, their traces, the harness versions with their lineage, and the tasks. Imported traces replay here without calling any model; the tasks can become your suite to run that harness on your own model."
+        help="A bundle (.bundle.zip) is a batch exported from the Run page — runs, their traces, the harness versions with their lineage, the tasks — or an evolution exported from the Evolve page: its state, every version, every rollout's trace and the tasks. Imported traces replay here without calling any model; the tasks can become your suite to run that harness on your own model."
       >
-        <FileDrop prompt="Drop a .bundle.zip here, or" accept=".zip,application/zip" buttonLabel="Choose a bundle…" onFile={(file) => void importBundle(file)} testId="bundle-import" />
+        <FileDrop prompt="Drop a .bundle.zip here, or" accept=".zip,application/zip" buttonLabel="Choose a bundle…" onFile={(file) => void importBundleFile(file)} testId="bundle-import" />
         {bundleErrors && (
           <div className="error-box" role="alert" data-testid="bundle-error">
             Not imported — nothing was stored:
@@ -187,36 +205,50 @@ export function WorkspacePage({ db, onImported, onUseSuite, onOpenTrace, onActiv
             </ul>
           </div>
         )}
-        {bundle && (
+        {bundle?.result.kind === 'batch' && (
           <div className="notice notice-ok" role="status" data-testid="bundle-imported">
             <p>
               Imported <strong>{bundle.result.batch.imported?.title}</strong> from {bundle.fileName}: {plural(bundle.result.runIds.length, 'run')} with their traces,{' '}
               {plural(bundle.result.harnessHashes.length, 'harness version')} ({bundle.result.harnessHashes.map(shortHash).join(', ')}) and {plural(bundle.result.tasks.length, 'task')}.
             </p>
             <div className="button-row">
-              <button type="button" className="small" onClick={() => onOpenTrace(bundle.result.runIds[0])} data-testid="bundle-open-trace">
+              <button type="button" className="small" onClick={() => bundle.result.kind === 'batch' && onOpenTrace(bundle.result.runIds[0])} data-testid="bundle-open-trace">
                 Replay the first trace
               </button>
-              <button type="button" className="small" onClick={() => onUseSuite({ id: bundle.result.batch.suite?.id ?? 'bundle', name: `${bundle.result.batch.suite?.name ?? 'bundle'} (from ${bundle.fileName})`, tasks: bundle.result.tasks })} data-testid="bundle-use-suite">
+              <button
+                type="button"
+                className="small"
+                onClick={() => bundle.result.kind === 'batch' && onUseSuite({ id: bundle.result.batch.suite?.id ?? 'bundle', name: `${bundle.result.batch.suite?.name ?? 'bundle'} (from ${bundle.fileName})`, tasks: bundle.result.tasks })}
+                data-testid="bundle-use-suite"
+              >
                 Use its tasks as my suite
               </button>
-              {importedHarness && (
-                <button
-                  type="button"
-                  className="small"
-                  onClick={async () => {
-                    const version = await db.harnesses.get(importedHarness);
-                    if (version) await onActivate(version);
-                    setNotice({ kind: 'ok', text: `"${version?.label}" is now the active harness: run it on your own model from the Run page.`, testId: 'bundle-harness-active' });
-                  }}
-                  data-testid="bundle-use-harness"
-                >
-                  Use its harness
-                </button>
-              )}
+              {importedHarness && harnessButton(importedHarness)}
               <a className="small-link" href={routeHref({ page: 'versions' })}>
                 See its lineage on Versions
               </a>
+            </div>
+          </div>
+        )}
+        {bundle?.result.kind === 'evolution' && (
+          <div className="notice notice-ok" role="status" data-testid="bundle-imported" data-kind="evolution">
+            <p>
+              Imported <strong>{bundle.result.title}</strong> from {bundle.fileName} as <code data-testid="bundle-evolution-id">{bundle.result.evolution.id}</code>: its versions, decisions and report,{' '}
+              {plural(bundle.result.rollouts, 'rollout')} with their traces (they open without calling any model) and {plural(bundle.result.tasks.length, 'task')}.
+            </p>
+            <div className="button-row">
+              <a className="small-link" href={routeHref({ page: 'evolve', evolutionId: bundle.result.evolution.id })} data-testid="bundle-open-evolution">
+                Open the evolution
+              </a>
+              <button
+                type="button"
+                className="small"
+                onClick={() => bundle.result.kind === 'evolution' && onUseSuite({ id: bundle.result.suite.id, name: `${bundle.result.suite.name} (from ${bundle.fileName})`, tasks: bundle.result.tasks })}
+                data-testid="bundle-use-suite"
+              >
+                Use its tasks as my suite
+              </button>
+              {harnessButton(bundle.result.evolution.currentHash)}
             </div>
           </div>
         )}
