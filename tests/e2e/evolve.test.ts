@@ -1,4 +1,6 @@
 import { mkdirSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SPLIT_RATIOS, splitTasks } from '../../src/core/evolve/splits.js';
@@ -54,7 +56,10 @@ function proposer(request: ChatRequest): ScriptedReply {
 }
 
 let studio: StudioUnderTest | undefined;
+let freshStudio: StudioUnderTest | undefined;
 let model: ScriptedOpenAIServer | undefined;
+/** The evolution the first test runs to its end, which the last one exports. */
+let finishedEvolutionId = '';
 /** Milliseconds each agent answer waits, so a test can pause mid-run. */
 let agentDelayMs = 0;
 
@@ -65,6 +70,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await studio?.close();
+  await freshStudio?.close();
   await model?.close();
 });
 
@@ -112,7 +118,18 @@ describe('evolve the harness in the browser', () => {
     expect(await viewer.getByTestId('trace-rollout-note').textContent()).toContain('evolution rollout');
     expect(await viewer.locator('h3').first().textContent()).toContain(taskId ?? '');
     expect(await viewer.getByTestId('trace-events').locator('li').count()).toBeGreaterThan(1);
-    await viewer.getByTestId('trace-close').click();
+    // It is the run viewer, with its search; and the rollout's trace has its own URL, which opens it again.
+    await viewer.getByTestId('trace-search').fill('finish');
+    expect(await viewer.getByTestId('trace-search-count').textContent()).toMatch(/^1 of \d+/);
+    const [, evolutionId, traceId] = /^#\/evolve\/([^/]+)\/trace\/([^/]+)$/.exec(new URL(page.url()).hash) ?? [];
+    expect(traceId).toMatch(/^rollout-/);
+    finishedEvolutionId = decodeURIComponent(evolutionId);
+    const viewedRunId = await viewer.getAttribute('data-run-id');
+    await page.reload();
+    await page.getByTestId('trace-viewer').waitFor();
+    expect(await page.getByTestId('trace-viewer').getAttribute('data-run-id')).toBe(viewedRunId);
+    await page.getByTestId('trace-viewer').getByTestId('trace-close').click();
+    expect(new URL(page.url()).hash).toBe(`#/evolve/${evolutionId}`);
 
     const tree = page.getByTestId('version-tree');
     expect(await tree.locator('.version-adopted').count()).toBe(1);
@@ -161,5 +178,59 @@ describe('evolve the harness in the browser', () => {
     await page.getByTestId('evolve-resume').click();
     await page.locator('[data-testid="evolution-view"][data-status="done"]').waitFor({ timeout: 120_000 });
     expect(Number(/(\d+) rollouts/.exec((await page.getByTestId('evolution-view').textContent()) ?? '')?.[1])).toBeGreaterThan(rolloutsAtPause);
+  }, 180_000);
+
+  it('exports the evolution as one bundle that a fresh browser imports and opens — versions, decisions, report, every rollout trace — without calling a model', async () => {
+    expect(finishedEvolutionId).not.toBe('');
+    const page = await studio!.context.newPage();
+    page.setDefaultTimeout(30_000);
+    forwardConsole(page);
+    await page.goto(`${studio!.url}#/evolve/${encodeURIComponent(finishedEvolutionId)}`);
+    await page.locator('[data-testid="evolution-view"][data-status="done"]').waitFor();
+    const used = Number(/(\d+) rollouts/.exec((await page.getByTestId('evolution-view').textContent()) ?? '')?.[1]);
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('evolution-export-bundle').click()]);
+    expect(file.suggestedFilename()).toBe(`evolution-${finishedEvolutionId}.bundle.zip`);
+    const bundlePath = join(await mkdtemp(join(tmpdir(), 'evolution-bundle-')), file.suggestedFilename());
+    await file.saveAs(bundlePath);
+    expect(await page.getByTestId('evolution-export-status').textContent()).toContain(`${used} rollout traces`);
+
+    // Someone else's browser: a fresh profile, no model configured.
+    freshStudio = await startStudio();
+    const fresh = await freshStudio.context.newPage();
+    fresh.setDefaultTimeout(30_000);
+    forwardConsole(fresh);
+    const pageErrors: string[] = [];
+    fresh.on('pageerror', (error) => pageErrors.push(error.message));
+    await fresh.goto(freshStudio.url);
+    const requestsBefore = model!.requests.length;
+    await fresh.getByTestId('tab-workspace').click();
+    await fresh.getByTestId('bundle-import').setInputFiles(bundlePath);
+    const imported = fresh.locator('[data-testid="bundle-imported"][data-kind="evolution"]');
+    await imported.waitFor();
+    expect(await imported.textContent()).toContain(`${used} rollouts with their traces`);
+    await fresh.getByTestId('bundle-open-evolution').click();
+
+    // Its versions, decisions and report, as in the first browser.
+    await fresh.locator('[data-testid="evolution-view"][data-status="done"]').waitFor();
+    expect(await fresh.getByTestId('accepted-edit').textContent()).toContain('double-check');
+    await expect.poll(() => fresh.locator('[data-testid^="candidate-"]').filter({ hasText: 'check before finishing' }).textContent()).toContain('merged into the next version');
+    await expect.poll(() => fresh.locator('[data-testid^="candidate-"]').filter({ hasText: 'save steps' }).textContent()).toContain('rejected by the gate');
+    expect(await fresh.getByTestId('version-tree').locator('.version-adopted').count()).toBe(1);
+    expect(await fresh.getByTestId('test-last').textContent()).toContain('2/2');
+
+    // Every rollout's trace opens in the trace viewer.
+    await fresh.getByTestId('evolution-rollouts').locator('summary').click();
+    const rows = fresh.getByTestId('rollout-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(used);
+    await rows.filter({ hasText: 'fail' }).first().getByTestId('rollout-open').click();
+    const viewer = fresh.getByTestId('trace-viewer');
+    await viewer.waitFor();
+    expect(await viewer.getByTestId('trace-events').locator('li').count()).toBeGreaterThan(1);
+    await fresh.screenshot({ path: join(RESULTS_DIR, 'e2e-evolution-bundle-imported.png'), fullPage: true });
+
+    // Not one model request for any of it.
+    expect(model!.requests.length).toBe(requestsBefore);
+    expect(pageErrors).toEqual([]);
   }, 180_000);
 });
