@@ -16,6 +16,8 @@ let root: Root | undefined;
 afterEach(async () => {
   await act(async () => root?.unmount());
   root = undefined;
+  // The form remembers what was typed across reloads; each test starts from a first visit.
+  window.localStorage.clear();
 });
 
 async function renderForm(taskCount: number) {
@@ -58,6 +60,22 @@ describe('the evolution form', () => {
     await act(async () => form.start.click());
     expect(form.onStart).toHaveBeenCalledTimes(1);
     expect(form.onStart.mock.calls[0][0]).toMatchObject({ attempts: 3, acceptance: { kind: 'statistical', alpha: 0.05 }, splitRatios: { heldIn: 0.5, heldOut: 0.25, test: 0.25 } });
+  });
+
+  it('remembers what was typed across a reload, and shows the proposer answer caps with their defaults', async () => {
+    const first = await renderForm(12);
+    await first.type('evolve-attempts', '3');
+    await first.type('evolve-split', '2/1/1');
+    await first.type('evolve-mining-max-answer-tokens', '1024');
+    await act(async () => root?.unmount());
+    const again = await renderForm(12);
+    expect(again.byTestId<HTMLInputElement>('evolve-attempts')!.value).toBe('3');
+    expect(again.byTestId<HTMLInputElement>('evolve-split')!.value).toBe('2/1/1');
+    expect(again.byTestId<HTMLInputElement>('evolve-proposal-max-answer-tokens')!.value).toBe('3072');
+    await act(async () => again.start.click());
+    expect(again.onStart.mock.calls[0][0]).toMatchObject({ attempts: 3, miningMaxAnswerTokens: 1024, proposalMaxAnswerTokens: 3072 });
+    await again.type('evolve-mining-max-answer-tokens', '8');
+    expect(again.said()).toBe('Longest weakness-mining answer (tokens) must be a whole number of tokens from 16 to 131072, not 8');
   });
 
   it('says what is wrong with typed split ratios, and lists every problem', async () => {
