@@ -13,7 +13,8 @@ export type AgentEndReason =
   | 'aborted'
   | 'model_error'
   | 'format_errors' // too many malformed answers in a row
-  | 'sandbox_error';
+  | 'sandbox_error'
+  | 'limit'; // a safety limit of src/core/limits.ts was passed (tool output of the run, system prompt size)
 
 export const TRACE_FORMAT_VERSION = 1;
 
@@ -32,7 +33,7 @@ export type AgentEvent = EventBase &
     | { type: 'model-error'; step: number; error: ModelError }
     | { type: 'format-error'; step: number; message: string; rawText: string; consecutive: number }
     | { type: 'tool-call'; step: number; callId: string; tool: string; args: Record<string, unknown> }
-    | { type: 'tool-result'; step: number; callId: string; tool: string; ok: boolean; output: string; exitCode?: number; durationMs: number; truncated?: boolean }
+    | { type: 'tool-result'; step: number; callId: string; tool: string; ok: boolean; output: string; exitCode?: number; durationMs: number; truncated?: boolean; /** Set when the output passed LIMITS.toolOutputCharsPerCall: its size before the cut. */ fullOutputChars?: number }
     | { type: 'policy-intervention'; step: number; policy: PolicyName; action: 'inject' | 'warn' | 'block' | 'truncate' | 'refuse_finish'; message: string }
     | { type: 'hook-result'; step: number; hookId: string; at: HookPoint; processor: string; ok: boolean; message: string }
     | { type: 'run-end'; reason: AgentEndReason; message: string; steps: number; toolCalls: number; formatErrors: number; usage: TokenUsage; durationMs: number }

@@ -1,3 +1,4 @@
+import { clampTimerMs } from '../limits.js';
 import { JUST_BASH_CAPABILITIES } from './capabilities.js';
 import { type ExecOptions, type ExecResult, type FileEntry, type Sandbox, type SandboxCapability, TIMEOUT_EXIT_CODE } from './types.js';
 
@@ -49,7 +50,7 @@ export class RestartableSandbox implements Sandbox {
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const timeoutMs = options.timeoutMs ?? 30_000;
+    const timeoutMs = clampTimerMs(options.timeoutMs ?? 30_000);
     const started = performance.now();
     const { signal, ...rest } = options;
     if (signal?.aborted) return this.stopped(started, 'aborted before it started', false);
@@ -57,7 +58,7 @@ export class RestartableSandbox implements Sandbox {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
     const deadline = new Promise<'killed' | 'aborted'>((resolve) => {
-      timer = setTimeout(() => resolve('killed'), timeoutMs + this.killGraceMs);
+      timer = setTimeout(() => resolve('killed'), clampTimerMs(timeoutMs + this.killGraceMs));
       onAbort = () => resolve('aborted');
       signal?.addEventListener('abort', onAbort, { once: true });
     });

@@ -33,7 +33,7 @@ export interface RunTaskOptions {
   now?: () => number;
 }
 
-const AGENT_ERROR_REASONS: AgentEndReason[] = ['model_error', 'format_errors'];
+const AGENT_ERROR_REASONS: AgentEndReason[] = ['model_error', 'format_errors', 'limit'];
 
 /** Decide a task outcome from how the agent ended and what the verifier said. */
 export function decideOutcome(runEnd: RunEndEvent, verifier: VerifierResult | undefined): { outcome: TaskOutcome; reason: string } {
