@@ -5,8 +5,8 @@ import { createEvolution, type EvolutionProgress, runEvolution } from '../core/e
 import { evolutionWarnings } from '../core/evolve/evolution-warnings.js';
 import { buildReport, renderReportMarkdown } from '../core/evolve/report.js';
 import { serializeHarness } from '../core/harness/index.js';
-import { JustBashSandbox } from '../core/sandbox/just-bash-sandbox.js';
 import { suiteHash } from '../core/tasks/suite-hash.js';
+import { createThreadSandbox, killBusySandboxThreads, prestartSandboxThread } from './thread-sandbox.js';
 import { type CliCommand, EXIT, numericFlag, parseFlags, UsageError } from './cli-types.js';
 import { chooseTasks, readHarnessFile, withOutLock } from './command-inputs.js';
 import { DirectoryEvolutionStore } from './fs-evolution-store.js';
@@ -132,6 +132,7 @@ ${MODEL_USAGE}
     if (!values.out) throw new UsageError('--out is required');
     const settings = settingsFromFlags(values);
     const agentModel = createAgentModel(values);
+    prestartSandboxThread();
     const proposerModel =
       values['proposer-model'] || values['proposer-base-url'] || values['proposer-api-key-env']
         ? createModel(values, {
@@ -173,6 +174,8 @@ ${MODEL_USAGE}
       const onSignal = () => {
         err('pausing after the current rollout is abandoned; run the same command to resume');
         controller.abort();
+        // A command spinning in a sandbox thread would hold the attempt until the thread is replaced; it is dropped anyway.
+        killBusySandboxThreads();
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
@@ -183,7 +186,7 @@ ${MODEL_USAGE}
           tasks,
           agentModel,
           proposerModel,
-          createSandbox: async () => new JustBashSandbox(),
+          createSandbox: createThreadSandbox,
           signal: controller.signal,
           onProgress: (progress: EvolutionProgress) => {
             const line = `[iter ${progress.iteration} ${progress.stage}] ${progress.rolloutsDone}/${progress.rolloutsPlanned} rollouts, ${progress.tokens} tokens, ${Math.round(progress.elapsedMs / 1000)}s${progress.remainingMs !== undefined ? `, ~${Math.round(progress.remainingMs / 1000)}s left` : ''} — ${progress.message}`;

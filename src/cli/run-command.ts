@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import type { AgentEvent } from '../core/agent/events.js';
 import { harnessHash } from '../core/harness/index.js';
 import type { TokenUsage } from '../core/model/types.js';
-import { JustBashSandbox } from '../core/sandbox/just-bash-sandbox.js';
 import { runTask } from '../core/tasks/run-task.js';
 import type { TaskOutcome } from '../core/tasks/types.js';
 import { evolutionSettingsSchema } from '../core/evolve/config.js';
+import { createThreadSandbox, killBusySandboxThreads, prestartSandboxThread } from './thread-sandbox.js';
 import { type CliCommand, EXIT, numericFlag, parseFlags, UsageError } from './cli-types.js';
 import { chooseTasks, readHarnessFile, withOutLock } from './command-inputs.js';
 import { loadSuite } from './load-suite.js';
@@ -102,6 +102,7 @@ ${MODEL_USAGE}
     if (!attempts.success) throw new UsageError(`--attempts: ${attempts.error.issues[0].message}`);
     const k = attempts.data;
     const model = createAgentModel(values);
+    prestartSandboxThread();
     const harness = await readHarnessFile(values.harness);
     const hash = await harnessHash(harness);
     const loaded = await loadSuite(values.suite);
@@ -129,6 +130,8 @@ ${MODEL_USAGE}
       const onSignal = () => {
         err('stopping: the attempt in progress is dropped; results.json keeps the finished ones');
         controller.abort();
+        // A command spinning in a sandbox thread would hold the attempt until the thread is replaced; it is dropped anyway.
+        killBusySandboxThreads();
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
@@ -147,7 +150,7 @@ ${MODEL_USAGE}
               harness,
               harnessHash: hash,
               model,
-              createSandbox: async () => new JustBashSandbox(),
+              createSandbox: createThreadSandbox,
               signal: controller.signal,
               onEvent: (event: AgentEvent) => {
                 writing = writing.then(() => appendFile(tracePath, `${JSON.stringify(event)}\n`));

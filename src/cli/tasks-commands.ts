@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { JustBashSandbox } from '../core/sandbox/just-bash-sandbox.js';
 import { checkSuite, type TaskCheck } from '../core/tasks/check-suite.js';
 import { exportSuiteToHarbor } from '../core/tasks/harbor/index.js';
+import { createThreadSandbox, prestartSandboxThread } from './thread-sandbox.js';
 import { type CliCommand, EXIT, parseFlags, UsageError } from './cli-types.js';
 import { loadSuite } from './load-suite.js';
 
@@ -28,6 +28,7 @@ export const tasksCheckCommand: CliCommand = {
   async run(argv, { out, err }) {
     const { values, positionals } = parseFlags(argv, { json: { type: 'boolean', default: false } }, true);
     if (positionals.length !== 1) throw new UsageError('tasks check needs one suite: a directory, a .zip, a suite.json or "builtin"');
+    prestartSandboxThread();
     const loaded = await loadSuite(positionals[0]);
     // --json prints exactly one JSON object on stdout; the table form prints rows as tasks finish, then one closing line.
     if (!values.json) {
@@ -35,7 +36,7 @@ export const tasksCheckCommand: CliCommand = {
       out(checkRow('STATUS', 'TASK', 'TIME', 'REASON'));
     }
     const row = (check: TaskCheck) => checkRow(check.ok ? 'ok' : 'DEFECT', check.task, `${(check.durationMs / 1000).toFixed(1)}s`, check.reason);
-    const { report, checks } = await checkSuite(loaded.suite.tasks, async () => new JustBashSandbox(), {
+    const { report, checks } = await checkSuite(loaded.suite.tasks, createThreadSandbox, {
       unsupported: loaded.unsupported,
       onTask: values.json ? undefined : (check) => out(row(check)),
     });

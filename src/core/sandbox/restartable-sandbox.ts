@@ -1,4 +1,3 @@
-import { clampTimerMs } from '../limits.js';
 import { JUST_BASH_CAPABILITIES } from './capabilities.js';
 import { type ExecOptions, type ExecResult, type FileEntry, type Sandbox, type SandboxCapability, TIMEOUT_EXIT_CODE } from './types.js';
 
@@ -50,15 +49,19 @@ export class RestartableSandbox implements Sandbox {
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const timeoutMs = clampTimerMs(options.timeoutMs ?? 30_000);
+    const timeoutMs = options.timeoutMs ?? 30_000;
     const started = performance.now();
     const { signal, ...rest } = options;
     if (signal?.aborted) return this.stopped(started, 'aborted before it started', false);
     this.lastSnapshot = await this.current.api.snapshot();
+    // Aborted while the snapshot was taken (a fresh worker may take a second to load): an abort listener added now
+    // would never fire.
+    if (signal?.aborted) return this.stopped(started, 'aborted before it started', false);
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
     const deadline = new Promise<'killed' | 'aborted'>((resolve) => {
-      timer = setTimeout(() => resolve('killed'), clampTimerMs(timeoutMs + this.killGraceMs));
+      // Node and browsers fire a timer above 2^31-1 ms at once.
+      timer = setTimeout(() => resolve('killed'), Math.min(timeoutMs + this.killGraceMs, 2 ** 31 - 1));
       onAbort = () => resolve('aborted');
       signal?.addEventListener('abort', onAbort, { once: true });
     });
