@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { checkSuite, type TaskCheck } from '../core/tasks/check-suite.js';
 import { exportSuiteToHarbor } from '../core/tasks/harbor/index.js';
 import { createThreadSandbox, prestartSandboxThread } from './thread-sandbox.js';
@@ -66,10 +66,21 @@ export const tasksExportCommand: CliCommand = {
     const loaded = await loadSuite(positionals[0]);
     for (const item of loaded.unsupported) err(`skipping unsupported task ${item.task}: ${item.reason}`);
     const files = exportSuiteToHarbor(loaded.suite.tasks);
-    for (const [path, content] of files) {
-      const target = join(values.out, ...path.split('/'));
+    // Every target is checked before anything is written: a file key such as `../../x` must never leave --out.
+    const root = resolve(values.out);
+    const targets = [...files.keys()].map((path) => ({ path, target: resolve(root, ...path.split('/')) }));
+    const escaping = targets.filter(({ target }) => {
+      const inside = relative(root, target);
+      return inside === '' || inside.startsWith('..') || isAbsolute(inside);
+    });
+    if (escaping.length) {
+      err(`self-harness: refusing to export: ${escaping.length} file${escaping.length === 1 ? '' : 's'} would be written outside ${values.out}:`);
+      for (const { path } of escaping.slice(0, 10)) err(`  ${JSON.stringify(path)}`);
+      return EXIT.usage;
+    }
+    for (const { path, target } of targets) {
       await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, content, path.endsWith('.sh') ? { mode: 0o755 } : {});
+      await writeFile(target, files.get(path)!, path.endsWith('.sh') ? { mode: 0o755 } : {});
     }
     out(`exported ${loaded.suite.tasks.length} tasks (${files.size} files) to ${values.out} in Harbor's layout`);
     return EXIT.ok;

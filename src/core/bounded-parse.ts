@@ -10,10 +10,10 @@ import { bracketDepthExceeds, LIMITS, nestingMessage, valueDepthExceeds } from '
  */
 export type BoundedParse = { ok: true; value: unknown } | { ok: false; message: string };
 
-function failure(what: string, error: unknown): BoundedParse {
+function failure(what: string, format: string, error: unknown): BoundedParse {
   const text = error instanceof Error ? error.message : String(error);
   if (/call stack|too much recursion|excessively nested/i.test(text)) return { ok: false, message: nestingMessage(what) };
-  return { ok: false, message: `${what} is not valid: ${text.split('\n')[0].slice(0, 200)}` };
+  return { ok: false, message: `${what} is not valid ${format}: ${text.split('\n')[0].slice(0, 200)}` };
 }
 
 function checked(what: string, value: unknown): BoundedParse {
@@ -55,7 +55,7 @@ export function parseYamlBounded(text: string, what = 'the YAML'): BoundedParse 
   try {
     return checked(what, parseYamlText(text));
   } catch (error) {
-    return failure(what, error);
+    return failure(what, 'YAML', error);
   }
 }
 
@@ -63,6 +63,6 @@ export function parseTomlBounded(text: string, what = 'the TOML'): BoundedParse 
   try {
     return checked(what, parseTomlText(text, { maxDepth: LIMITS.nestingDepth }));
   } catch (error) {
-    return failure(what, error);
+    return failure(what, 'TOML', error);
   }
 }
