@@ -10,8 +10,10 @@ import { createThreadSandbox, killBusySandboxThreads, prestartSandboxThread } fr
 import { type CliCommand, EXIT, numericFlag, parseFlags, UsageError } from './cli-types.js';
 import { chooseTasks, readHarnessFile, withOutLock } from './command-inputs.js';
 import { DirectoryEvolutionStore } from './fs-evolution-store.js';
+import { withSecretsRedacted } from './redacting-store.js';
+import { redactDataForOutput, redactForOutput } from './secrets.js';
 import { loadSuite } from './load-suite.js';
-import { checkModelFlags, createAgentModel, createModel, MODEL_OPTIONS, MODEL_USAGE } from './model-options.js';
+import { checkModelFlags, createAgentModel, createModel, MODEL_OPTIONS, MODEL_USAGE, proposerKey } from './model-options.js';
 
 const EVOLVE_OPTIONS = {
   ...MODEL_OPTIONS,
@@ -120,7 +122,10 @@ ${MODEL_USAGE}
   --alpha 0.05              the statistical rule's significance, between 0 and 1
   --max-rollouts N, --max-tokens N, --max-minutes N   budgets (none by default)
   --proposer-base-url <url>, --proposer-model <id>, --proposer-api-key-env VAR
-                            a different model (same provider) mines weaknesses and proposes edits
+                            a different model (same provider) mines weaknesses and proposes edits. A key goes
+                            only to the host it was given for: a proposer on another host than --base-url does
+                            not get --api-key-env's key; give it --proposer-api-key-env (it may name the same
+                            variable)
   -h, --help                this text
 
   Exit 0 when the evolution finished, paused or waits for review; 1 when it failed or --out is in use; 2 on bad flags.`,
@@ -133,14 +138,12 @@ ${MODEL_USAGE}
     const settings = settingsFromFlags(values);
     const agentModel = createAgentModel(values);
     prestartSandboxThread();
-    const proposerModel =
-      values['proposer-model'] || values['proposer-base-url'] || values['proposer-api-key-env']
-        ? createModel(values, {
-            baseUrl: values['proposer-base-url'] ?? values['base-url'],
-            model: values['proposer-model'] ?? values.model!,
-            keyVariable: values['proposer-api-key-env'] ?? values['api-key-env'],
-          })
-        : agentModel;
+    let proposerModel = agentModel;
+    if (values['proposer-model'] || values['proposer-base-url'] || values['proposer-api-key-env']) {
+      const key = proposerKey(values);
+      if (key.note) err(`note: ${key.note}`);
+      proposerModel = createModel(values, { baseUrl: values['proposer-base-url'] ?? values['base-url'], model: values['proposer-model'] ?? values.model!, keyVariable: key.keyVariable, keyFlag: key.keyFlag });
+    }
     const baseHarness = await readHarnessFile(values.harness);
 
     const loaded = await loadSuite(values.suite);
@@ -151,7 +154,7 @@ ${MODEL_USAGE}
     const directory = values.out;
 
     return withOutLock(directory, 'evolve', output, async () => {
-      const store = new DirectoryEvolutionStore(directory);
+      const store = withSecretsRedacted(new DirectoryEvolutionStore(directory));
       const existing = await store.loadState();
       if (existing) {
         out(`resuming evolution ${existing.id} from ${directory} (iteration ${existing.iteration}, stage ${existing.stage}, status ${existing.status})`);
@@ -196,10 +199,10 @@ ${MODEL_USAGE}
         });
         const report = buildReport(state);
         await mkdir(join(directory, 'harnesses'), { recursive: true });
-        for (const version of Object.values(state.versions)) await writeFile(join(directory, 'harnesses', `${version.hash}.json`), serializeHarness(version.harness));
-        await writeFile(join(directory, 'harness-final.json'), serializeHarness(state.versions[state.currentHash].harness));
-        await writeFile(join(directory, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-        await writeFile(join(directory, 'report.md'), renderReportMarkdown(report));
+        for (const version of Object.values(state.versions)) await writeFile(join(directory, 'harnesses', `${version.hash}.json`), redactForOutput(serializeHarness(version.harness)));
+        await writeFile(join(directory, 'harness-final.json'), redactForOutput(serializeHarness(state.versions[state.currentHash].harness)));
+        await writeFile(join(directory, 'report.json'), `${JSON.stringify(redactDataForOutput(report), null, 2)}\n`);
+        await writeFile(join(directory, 'report.md'), redactForOutput(renderReportMarkdown(report)));
         out(`${state.status}${state.stopReason ? `: ${state.stopReason}` : ''}. Report: ${join(directory, 'report.md')}`);
         return state.status === 'done' || state.status === 'paused' || state.status === 'awaiting_review' ? EXIT.ok : EXIT.failed;
       } finally {

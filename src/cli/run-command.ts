@@ -10,6 +10,7 @@ import { createThreadSandbox, killBusySandboxThreads, prestartSandboxThread } fr
 import { type CliCommand, EXIT, numericFlag, parseFlags, UsageError } from './cli-types.js';
 import { chooseTasks, readHarnessFile, withOutLock } from './command-inputs.js';
 import { loadSuite } from './load-suite.js';
+import { redactDataForOutput } from './secrets.js';
 import { checkModelFlags, createAgentModel, MODEL_OPTIONS, MODEL_USAGE } from './model-options.js';
 
 const RUN_OPTIONS = {
@@ -62,7 +63,7 @@ function attemptRow(task: string, attempt: string, outcome: string, seconds: str
 
 async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`);
+  await writeFile(temporary, `${JSON.stringify(redactDataForOutput(value), null, 2)}\n`);
   await rename(temporary, path);
 }
 
@@ -153,7 +154,7 @@ ${MODEL_USAGE}
               createSandbox: createThreadSandbox,
               signal: controller.signal,
               onEvent: (event: AgentEvent) => {
-                writing = writing.then(() => appendFile(tracePath, `${JSON.stringify(event)}\n`));
+                writing = writing.then(() => appendFile(tracePath, `${JSON.stringify(redactDataForOutput(event))}\n`));
                 return writing;
               },
             });
