@@ -1,7 +1,7 @@
 import { AnthropicModel } from '../core/model/anthropic.js';
 import { OpenAICompatibleModel } from '../core/model/openai-compatible.js';
 import type { ActionProtocol, ChatModel } from '../core/model/types.js';
-import { originOf, splitUrlCredentials } from '../core/redact-secrets.js';
+import { basicAuthorization, originOf, splitUrlCredentials } from '../core/redact-secrets.js';
 import { UsageError } from './cli-types.js';
 import { rememberSecret } from './secrets.js';
 
@@ -71,7 +71,7 @@ export function createModel(values: ModelFlagValues, target: ModelTarget): ChatM
   const { url, username, password } = splitUrlCredentials(target.baseUrl ?? '');
   rememberSecret(username);
   rememberSecret(password);
-  const credentials = username || password ? { Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` } : undefined;
+  const credentials = basicAuthorization(username, password);
   if (credentials && apiKey && provider === 'openai-compatible') {
     throw new UsageError('give the key either in the base URL (http://user:key@host) or with an API-key flag, not both: both would be the Authorization header');
   }

@@ -58,6 +58,18 @@ export function splitUrlCredentials(url: string): { url: string; username: strin
   return { url: clean, username, password };
 }
 
+/**
+ * A base URL's credentials as the HTTP header they stand for (`Basic base64(user:password)`), or undefined when it
+ * carries none. fetch refuses a URL with credentials, so a model is given the clean URL and this header.
+ */
+export function basicAuthorization(username: string, password: string): Record<string, string> | undefined {
+  if (!username && !password) return undefined;
+  const bytes = new TextEncoder().encode(`${username}:${password}`);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return { Authorization: `Basic ${btoa(binary)}` };
+}
+
 /** `https://api.example.com:8443` of a URL, or undefined when it is not one. Keys belong to an origin. */
 export function originOf(url: string | undefined): string | undefined {
   if (!url) return undefined;
