@@ -25,6 +25,8 @@ export function TaskPicker({ suiteName, tasks, selected, onChange, suiteControls
       step={2}
       title="Tasks"
       testId="task-picker"
+      controls={suiteControls}
+      resetKey={tasks}
       help={`Pick tasks from the ${suiteName}. Each starts in a fresh sandbox with its own files; after the agent finishes, a verifier script it never sees decides pass or fail.`}
       actions={
         <>
@@ -37,7 +39,6 @@ export function TaskPicker({ suiteName, tasks, selected, onChange, suiteControls
         </>
       }
     >
-      {suiteControls}
       <p className="muted" data-testid="tasks-selected-count">
         {selected.size} of {tasks.length} selected
       </p>

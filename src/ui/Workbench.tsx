@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { MIN_EVOLUTION_TASKS } from '../core/evolve/config.js';
 import { newProfileId, suggestProfileName, uniqueProfileName, type ModelProfile } from '../core/model/profile.js';
 import { builtinSuite } from '../core/tasks/builtin/index.js';
+import { checkStoredSuite } from '../core/tasks/stored-suite.js';
 import type { TaskSuite } from '../core/tasks/types.js';
 import { SuiteLoader } from './SuiteLoader.js';
 import type { HarnessVersionRecord } from '../store/db.js';
@@ -47,13 +48,26 @@ export function Workbench({ boot }: { boot: StudioBoot }) {
   const [page, setPage] = useState<Page>('run');
 
   const [suite, setSuite] = useState<TaskSuite>(builtinSuite);
-  // A suite loaded from a folder or zip is kept in settings, so it is still there after a reload.
+  /** Tasks of the stored suite that could not be used after a reload, with why. */
+  const [storedSuiteProblems, setStoredSuiteProblems] = useState<Array<{ task: string; reason: string }>>([]);
+  // A suite loaded from a folder or zip is kept in settings, so it is still there after a reload. It is checked as
+  // if loaded anew: one stored by an older version, or edited by hand, must not crash the Tasks panel.
   useEffect(() => {
-    void getSetting<TaskSuite | undefined>(db, LOADED_SUITE_SETTING, undefined).then((saved) => saved?.tasks?.length && setSuite(saved));
+    void getSetting<unknown>(db, LOADED_SUITE_SETTING, undefined).then((saved) => {
+      if (saved === undefined || saved === null) return;
+      const checked = checkStoredSuite(saved);
+      if (!checked) {
+        setStoredSuiteProblems([{ task: 'the stored suite', reason: 'it is not a suite (no list of tasks); the built-in suite is shown instead' }]);
+        return;
+      }
+      setStoredSuiteProblems(checked.refused);
+      if (checked.suite.tasks.length) setSuite(checked.suite);
+    });
   }, [db]);
   const chooseSuite = (next: TaskSuite | undefined) => {
     setSuite(next ?? builtinSuite);
     setSelectedTaskIds(new Set());
+    setStoredSuiteProblems([]);
     void setSetting(db, LOADED_SUITE_SETTING, next);
   };
   const tasks = suite.tasks;
@@ -140,10 +154,24 @@ export function Workbench({ boot }: { boot: StudioBoot }) {
           selected={selectedTaskIds}
           onChange={setSelectedTaskIds}
           suiteControls={
-            <details className="suite-controls" data-testid="suite-controls">
+            <details className="suite-controls" data-testid="suite-controls" open={storedSuiteProblems.length > 0 || undefined}>
               <summary>Load another suite (Harbor / Terminal-Bench folder or zip)</summary>
+              {storedSuiteProblems.length > 0 && (
+                <div className="notice notice-warn" role="status" data-testid="stored-suite-problems">
+                  <p>
+                    The suite kept from your last visit has {storedSuiteProblems.length} {storedSuiteProblems.length === 1 ? 'task' : 'tasks'} that cannot be used; the others are shown.
+                  </p>
+                  <ul className="error-list">
+                    {storedSuiteProblems.slice(0, 20).map((item, index) => (
+                      <li key={index}>
+                        <strong>{item.task}</strong>: {item.reason}
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              )}
               <SuiteLoader onLoaded={(loaded) => chooseSuite(loaded)} />
-              {suite !== builtinSuite && (
+              {(suite !== builtinSuite || storedSuiteProblems.length > 0) && (
                 <button type="button" className="small" onClick={() => chooseSuite(undefined)} data-testid="suite-builtin">
                   Back to the built-in suite
                 </button>

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatCount, LIMITS } from '../limits.js';
-import type { Task, TaskSuite } from './types.js';
+import type { Task } from './types.js';
 
 /**
  * The shape of a task as a suite file (suite.json, a stored suite in the page) may carry it: every field typed,
@@ -100,10 +100,4 @@ export function normalizeTask(task: Task): { task: Task; notes: string[] } {
     ...(task.requires !== undefined ? { requires: task.requires } : {}),
   };
   return { task: clean, notes };
-}
-
-/** What was kept of a stored or imported suite: the sound tasks, and every refused one with its reasons. */
-export interface CheckedSuite {
-  suite: TaskSuite;
-  refused: Array<{ task: string; reason: string }>;
 }
