@@ -20,15 +20,19 @@ function checked(what: string, value: unknown): BoundedParse {
   return valueDepthExceeds(value) ? { ok: false, message: nestingMessage(what) } : { ok: true, value };
 }
 
-export function parseJsonBounded(text: string, what = 'the JSON'): BoundedParse {
-  if (bracketDepthExceeds(text)) return { ok: false, message: nestingMessage(what) };
+/**
+ * `documentDepth` bounds the text before parsing; a file that holds many items (a suite.json of tasks) passes a
+ * larger one and checks each item against the ordinary limit, so one deep task is refused on its own.
+ */
+export function parseJsonBounded(text: string, what = 'the JSON', documentDepth: number = LIMITS.nestingDepth): BoundedParse {
+  if (bracketDepthExceeds(text, documentDepth)) return { ok: false, message: nestingMessage(what, documentDepth) };
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     return { ok: false, message: `${what} is not valid JSON: ${(error as Error).message.slice(0, 200)}` };
   }
-  return checked(what, value);
+  return valueDepthExceeds(value, documentDepth) ? { ok: false, message: nestingMessage(what, documentDepth) } : { ok: true, value };
 }
 
 /**

@@ -28,8 +28,10 @@ export const LIMITS = {
   suiteBytes: 256 * 1024 * 1024,
   /** Files in one suite (folder or zip entries). */
   suiteFiles: 20_000,
-  /** Nesting depth of a JSON, YAML or TOML document (suite.json, task.toml, task.yaml, harness files). */
+  /** Nesting depth of a JSON, YAML or TOML document (task.toml, task.yaml, a harness file, one task of a suite). */
   nestingDepth: 64,
+  /** Nesting depth of a whole suite.json, whose tasks are each held to `nestingDepth` on their own. */
+  suiteFileNestingDepth: 10_000,
   /** Characters of the verifier's stdout and stderr kept in a run record. */
   verifierOutputChars: 100_000,
   /** Seconds: the longest agent or verifier time limit a task may ask for; larger values are clamped to this. */
@@ -112,6 +114,6 @@ export function valueDepthExceeds(value: unknown, limit: number = LIMITS.nesting
 }
 
 /** The message for a document that nests too deep. */
-export function nestingMessage(what: string): string {
-  return `${what} nests deeper than ${LIMITS.nestingDepth} levels (the limit); flatten it`;
+export function nestingMessage(what: string, limit: number = LIMITS.nestingDepth): string {
+  return `${what} nests deeper than ${formatCount(limit)} levels (the limit); flatten it`;
 }

@@ -143,7 +143,11 @@ describe('one bad file or task never rejects the whole suite', () => {
     const deep = '['.repeat(200_000) + ']'.repeat(200_000);
     const started = performance.now();
     const json = importSuite(new Map([['suite.json', `{"tasks": ${deep}}`]]));
-    expect(json.unsupported).toEqual([{ task: 'suite.json', reason: 'suite.json nests deeper than 64 levels (the limit); flatten it' }]);
+    expect(json.unsupported).toEqual([{ task: 'suite.json', reason: 'suite.json nests deeper than 10,000 levels (the limit); flatten it' }]);
+    // One deep task in a sound file is refused on its own.
+    const oneDeep = importSuite(suiteJson([suiteTask('fine'), suiteTask('deep', { setupScript: JSON.parse('['.repeat(100) + ']'.repeat(100)) })]));
+    expect(oneDeep.suite.tasks.map((task) => task.id)).toEqual(['fine']);
+    expect(oneDeep.unsupported).toEqual([{ task: 'deep', reason: 'task "deep" nests deeper than 64 levels (the limit); flatten it' }]);
     const toml = new Map(Object.entries(HARBOR_CSV_TOTALS));
     toml.set('csv-totals/task.toml', `x = ${deep}`);
     expect(importSuite(toml).unsupported[0].reason).toMatch(/task\.toml nests deeper than 64 levels/);

@@ -128,6 +128,22 @@ describe('an agent run stays bounded whatever its tools, hooks and model produce
     expect(end.reason).toBe('finished');
   });
 
+  it('the time limit ends a run whose model never finishes its stream and ignores the abort (found by the reliability suite)', async () => {
+    const stuck: ChatModel = {
+      id: 'stuck:test',
+      provider: 'test',
+      actionProtocol: 'native_tools',
+      async *stream() {
+        yield { type: 'text-delta', text: 'thinking' };
+        await new Promise(() => undefined);
+      },
+    };
+    const started = performance.now();
+    const { end } = await run(stuck, { agentTimeoutSec: 1 });
+    expect(end.reason).toBe('timeout');
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
   it('clamps every timer delay into what setTimeout can take', () => {
     expect(clampTimerMs(1e308 * 1000)).toBe(2_147_483_647);
     expect(clampTimerMs(Number.POSITIVE_INFINITY)).toBe(2_147_483_647);

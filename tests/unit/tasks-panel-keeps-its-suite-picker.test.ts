@@ -61,6 +61,13 @@ describe('the Tasks panel with a malformed suite', () => {
     await act(async () => picker!.click());
     expect(onPickBuiltin).toHaveBeenCalledTimes(1);
 
+    // A field that breaks the list's own code (found by the reliability suite: `requires: "tar"` threw from
+    // TaskPicker's body, outside its boundary, and took the whole workbench down).
+    const odd = { ...good, id: 'odd-requires', requires: 'tar' } as unknown as Task;
+    await act(async () => root.render(render([odd])));
+    expect(container.querySelector('[data-testid="error-boundary"]')?.textContent).toMatch(/Something went wrong in the Tasks panel/);
+    expect(container.querySelector('[data-testid="suite-builtin"]')).not.toBeNull();
+
     // Choosing another suite clears the error: the list renders again.
     await act(async () => root.render(render([good])));
     expect(container.querySelector('[data-testid="error-boundary"]')).toBeNull();

@@ -1,3 +1,4 @@
+import { nestingMessage, valueDepthExceeds } from '../limits.js';
 import { normalizeTask } from './task-schema.js';
 import type { Task, TaskSuite } from './types.js';
 import { validateTask } from './validate-task.js';
@@ -22,7 +23,7 @@ export function checkStoredSuite(value: unknown): CheckedSuite | undefined {
   const refused: CheckedSuite['refused'] = [];
   const seen = new Set<string>();
   for (const entry of tasks) {
-    const problems = validateTask(entry as Partial<Task>);
+    const problems = valueDepthExceeds(entry) ? [nestingMessage('task')] : validateTask(entry as Partial<Task>);
     const taskId = typeof (entry as { id?: unknown } | null)?.id === 'string' ? (entry as { id: string }).id.slice(0, 100) : '?';
     if (problems.length) refused.push({ task: taskId, reason: problems.join('; ') });
     else if (seen.has(taskId)) refused.push({ task: taskId, reason: 'another task in this suite has the same id' });

@@ -1,4 +1,5 @@
 import { parseJsonBounded } from '../../bounded-parse.js';
+import { LIMITS, nestingMessage, valueDepthExceeds } from '../../limits.js';
 import { normalizeTask } from '../task-schema.js';
 import type { Task, TaskSuite } from '../types.js';
 import { validateTask } from '../validate-task.js';
@@ -56,7 +57,7 @@ export function importSuite(input: FolderFiles, options: ImportSuiteOptions = {}
       if (!options.id && parsed.id) result.suite.id = parsed.id;
       for (const entry of parsed.tasks) {
         const task = entry as Partial<Task> | undefined;
-        const problems = validateTask(task);
+        const problems = valueDepthExceeds(task) ? [nestingMessage(`task "${String((task as { id?: unknown })?.id ?? '?').slice(0, 100)}"`)] : validateTask(task);
         if (problems.length) result.unsupported.push({ task: typeof task?.id === 'string' ? task.id.slice(0, 100) : '?', reason: problems.join('; ') });
         else add(task as Task);
       }
@@ -102,7 +103,7 @@ function depth(path: string): number {
 }
 
 function parseSuiteJson(text: string, path: string): { id?: string; name?: string; tasks: unknown[] } | { error: string } {
-  const read = parseJsonBounded(text, path);
+  const read = parseJsonBounded(text, path, LIMITS.suiteFileNestingDepth);
   if (!read.ok) return { error: read.message };
   const parsed = read.value as { id?: unknown; name?: unknown; tasks?: unknown } | null;
   if (!parsed || typeof parsed !== 'object' || !Array.isArray(parsed.tasks)) return { error: `${path} has no "tasks" array` };
