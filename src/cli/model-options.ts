@@ -72,6 +72,8 @@ export function createModel(values: ModelFlagValues, target: ModelTarget): ChatM
   rememberSecret(username);
   rememberSecret(password);
   const credentials = basicAuthorization(username, password);
+  // A server that echoes the header it got echoes this: base64 of user:password is the password too.
+  rememberSecret(credentials?.Authorization.slice('Basic '.length));
   if (credentials && apiKey && provider === 'openai-compatible') {
     throw new UsageError('give the key either in the base URL (http://user:key@host) or with an API-key flag, not both: both would be the Authorization header');
   }

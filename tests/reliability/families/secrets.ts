@@ -58,7 +58,7 @@ export async function secretsFamily(reliability: Reliability): Promise<void> {
     void readBody(request).then((text) => {
       const body = JSON.parse(text) as ChatRequest;
       const authorization = request.headers.authorization ?? '';
-      const said = authorization.startsWith('Basic ') ? Buffer.from(authorization.slice(6), 'base64').toString('utf8') : authorization;
+      const said = authorization.startsWith('Basic ') ? `${authorization} (${Buffer.from(authorization.slice(6), 'base64').toString('utf8')})` : authorization;
       const isProposer = !body.tools?.length;
       if (isProposer) {
         proposerPrompts.push(text);
@@ -101,7 +101,7 @@ export async function secretsFamily(reliability: Reliability): Promise<void> {
       echo = index < ECHOES.length ? ECHOES[index] : random.pick(ECHOES);
       const viaUrl = random.chance(0.4);
       const key = `sk-rel-${random.text(24, 'abcdefghijklmnopqrstuvwxyz0123456789')}`;
-      secretsInPlay = [key];
+      secretsInPlay = viaUrl ? [key, Buffer.from(`agent:${key}`).toString('base64')] : [key];
       await reliability.check(`run, key ${viaUrl ? 'in the base URL' : 'from the environment'}, echoed as ${echo}`, 'fault', async () => {
         const out = join(scratch, `run-${index}`);
         const baseUrl = viaUrl ? `http://agent:${key}@127.0.0.1:${port}/v1` : `http://127.0.0.1:${port}/v1`;
@@ -122,7 +122,8 @@ export async function secretsFamily(reliability: Reliability): Promise<void> {
           ['evolve', '--suite', suite, '--base-url', `http://127.0.0.1:${port}/v1`, '--model', 'm', '--api-key-env', 'RELIABILITY_KEY', '--tasks', 'task-00,task-01,task-02,task-03,task-04,task-05', '--iterations', '1', '--out', out],
           { RELIABILITY_KEY: key },
         );
-        ensure(result.code === 0 || result.code === 1, `evolve exited ${result.code}: ${result.err.join(' | ')}`);
+        // 0 done, 1 failed, 3 paused because the model could not be used: all are endings; what matters is where the key went.
+        ensure([0, 1, 3].includes(result.code), `evolve exited ${result.code}: ${result.err.join(' | ')}`);
         const places = [{ path: 'stdout', text: result.out.join('\n') }, { path: 'stderr', text: result.err.join('\n') }, ...(await allFiles(out)), ...proposerPrompts.map((text, prompt) => ({ path: `prompt ${prompt}`, text }))];
         return { leaked: leaksIn(places) };
       }, 90_000);
