@@ -31,9 +31,13 @@ const Files = (what: string) =>
       if (Object.keys(files).length > LIMITS.suiteFiles) context.addIssue({ code: 'custom', message: `${what} has more than ${formatCount(LIMITS.suiteFiles)} files (the limit)` });
     });
 
-const Capability = z.enum(['bash', 'coreutils', 'yq', 'tar', 'node', 'npm', 'python']);
+/**
+ * A capability's name. Which ones a sandbox offers is the sandbox's business: a task needing one it lacks is
+ * unsupported there, with the reason, when it runs — not malformed.
+ */
+const Capability = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: 'requires names capabilities such as bash, coreutils, node' });
 
-/** The fields `validateTask` does not check itself; unknown fields are allowed (and dropped by `parseTask`). */
+/** The fields `validateTask` does not check itself; unknown fields are allowed (and dropped by `normalizeTask`). */
 export const TaskShape = z.object({
   title: text('title', 1000),
   instruction: text('instruction', LIMITS.instructionChars),
@@ -50,7 +54,7 @@ export const TaskShape = z.object({
   category: text('category', 200),
   difficulty: z.enum(['easy', 'medium', 'hard'], { error: 'difficulty must be easy, medium or hard' }),
   tags: z.array(text('a tag', 200), { error: 'tags must be a list of text' }).max(100, { error: 'more than 100 tags' }),
-  requires: z.array(Capability, { error: `requires must be a list of ${Capability.options.join(', ')}` }).optional(),
+  requires: z.array(Capability, { error: 'requires must be a list of capability names' }).max(20, { error: 'more than 20 requirements' }).optional(),
   agentTimeoutSec: z.number({ error: 'agentTimeoutSec must be a number' }),
   verifierTimeoutSec: z.number({ error: 'verifierTimeoutSec must be a number' }),
 });
