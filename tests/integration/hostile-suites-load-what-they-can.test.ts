@@ -117,7 +117,7 @@ describe('one bad file or task never rejects the whole suite', () => {
       suiteTask('c', { difficulty: 'impossible' }),
       suiteTask('d', { initialFiles: { 'a.txt': 7 } }),
       suiteTask('e', { verifier: 'exit 0' }),
-      suiteTask('f', { requires: ['gpu'] }),
+      suiteTask('f', { requires: [42] }),
       suiteTask('g', { instruction: 'x'.repeat(LIMITS.instructionChars + 1) }),
       null,
       'task',
