@@ -3,7 +3,9 @@ import { AnthropicModel } from '../core/model/anthropic.js';
 import { OpenAICompatibleModel } from '../core/model/openai-compatible.js';
 import { chooseActionProtocol } from '../core/model/probe-tool-calling.js';
 import type { ActionProtocol, ChatModel } from '../core/model/types.js';
+import { basicAuthorization, originOf, splitUrlCredentials } from '../core/redact-secrets.js';
 import { type CliOutput, UsageError } from './cli-types.js';
+import { rememberSecret } from './secrets.js';
 
 /**
  * The flags that choose a model, shared by every command that calls one (`run`, `evolve`). A new model setting is
@@ -20,9 +22,11 @@ export const MODEL_OPTIONS = {
 
 export const MODEL_USAGE = `  --provider openai-compatible|anthropic   which model API (default openai-compatible)
   --base-url <url>          the endpoint, e.g. http://localhost:11434/v1 (required for openai-compatible;
-                            optional for anthropic)
+                            optional for anthropic). Credentials in it (http://user:key@host/v1) are sent as
+                            HTTP Basic auth, never written anywhere
   --model <id>              the model id the endpoint knows (required)
-  --api-key-env VAR         read the API key from this environment variable (required for anthropic)
+  --api-key-env VAR         read the API key from this environment variable (required for anthropic). The key is
+                            sent only to the host of --base-url; it is redacted from every file and output
   --action-protocol native_tools|json_action   how the agent acts: the API's tool calls (default) or one JSON
                             action per answer, for models without tool calling. With native_tools, one short probe
                             request first checks that the endpoint returns tool calls; if it does not, the run switches
@@ -34,10 +38,11 @@ export type ModelFlagValues = { [K in keyof typeof MODEL_OPTIONS]?: string };
 
 export type Provider = 'openai-compatible' | 'anthropic';
 
-function apiKeyFrom(variable: string | undefined): string | undefined {
+function apiKeyFrom(variable: string | undefined, flag: string): string | undefined {
   if (!variable) return undefined;
   const key = process.env[variable];
-  if (!key) throw new UsageError(`environment variable ${variable} (from --api-key-env) is not set`);
+  if (!key) throw new UsageError(`environment variable ${variable} (from ${flag}) is not set`);
+  rememberSecret(key);
   return key;
 }
 
@@ -53,12 +58,36 @@ export function checkModelFlags(values: ModelFlagValues): { provider: Provider; 
   return { provider, protocol };
 }
 
-/** A model of the checked provider; `baseUrl`, `model` and `keyVariable` may differ from the agent's (a proposer). */
-export function createModel(values: ModelFlagValues, target: { baseUrl?: string; model: string; keyVariable?: string }): ChatModel {
+/** Who a model is: where it is, which model, and the environment variable (and its flag) holding its key. */
+export interface ModelTarget {
+  baseUrl?: string;
+  model: string;
+  keyVariable?: string;
+  /** The flag that named `keyVariable`, for messages. */
+  keyFlag?: string;
+}
+
+/**
+ * A model of the checked provider; `baseUrl`, `model` and `keyVariable` may differ from the agent's (a proposer).
+ * Credentials in the base URL become a Basic auth header (fetch refuses a URL that carries them, and the model id,
+ * written into every file, must not), and are remembered as secrets.
+ */
+export function createModel(values: ModelFlagValues, target: ModelTarget): ChatModel {
   const { provider, protocol } = checkModelFlags(values);
+  const apiKey = apiKeyFrom(target.keyVariable, target.keyFlag ?? '--api-key-env');
+  const { url, username, password } = splitUrlCredentials(target.baseUrl ?? '');
+  rememberSecret(username);
+  rememberSecret(password);
+  const credentials = basicAuthorization(username, password);
+  // A server that echoes the header it got echoes this: base64 of user:password is the password too.
+  rememberSecret(credentials?.Authorization.slice('Basic '.length));
+  if (credentials && apiKey && provider === 'openai-compatible') {
+    throw new UsageError('give the key either in the base URL (http://user:key@host) or with an API-key flag, not both: both would be the Authorization header');
+  }
+  const baseUrl = target.baseUrl === undefined ? undefined : url;
   return provider === 'anthropic'
-    ? new AnthropicModel({ baseUrl: target.baseUrl, model: target.model, apiKey: apiKeyFrom(target.keyVariable)!, actionProtocol: protocol })
-    : new OpenAICompatibleModel({ baseUrl: target.baseUrl!, model: target.model, apiKey: apiKeyFrom(target.keyVariable), actionProtocol: protocol });
+    ? new AnthropicModel({ baseUrl, model: target.model, apiKey: apiKey!, actionProtocol: protocol, headers: credentials })
+    : new OpenAICompatibleModel({ baseUrl: baseUrl!, model: target.model, apiKey, actionProtocol: protocol, headers: credentials });
 }
 
 /** The agent model the flags name. */
@@ -85,4 +114,25 @@ export async function probedAgentModel(model: ChatModel, { err }: CliOutput, sig
   const chosen = await chooseActionProtocol(model, signal);
   if (chosen.notice) err(chosen.notice);
   return chosen.model;
+}
+
+/** Where Anthropic's API is when no --base-url names another host. */
+const ANTHROPIC_ORIGIN = 'https://api.anthropic.com';
+
+/**
+ * Which key a proposer gets. A key goes only to the host it was given for: a proposer on the agent's host shares
+ * the agent's `--api-key-env`; one on another host gets only `--proposer-api-key-env` (which may name the same
+ * variable, to say so on purpose). Without it an OpenAI-compatible proposer elsewhere gets no key (`note` says so),
+ * and an Anthropic one, which needs a key, is a usage error.
+ */
+export function proposerKey(values: ModelFlagValues & { 'proposer-base-url'?: string; 'proposer-api-key-env'?: string }): { keyVariable?: string; keyFlag?: string; note?: string } {
+  if (values['proposer-api-key-env']) return { keyVariable: values['proposer-api-key-env'], keyFlag: '--proposer-api-key-env' };
+  if (!values['api-key-env'] || !values['proposer-base-url']) return { keyVariable: values['api-key-env'] };
+  const fallback = values.provider === 'anthropic' ? ANTHROPIC_ORIGIN : undefined;
+  const agentOrigin = originOf(splitUrlCredentials(values['base-url'] ?? '').url) ?? fallback;
+  const proposerOrigin = originOf(splitUrlCredentials(values['proposer-base-url']).url);
+  if (agentOrigin === proposerOrigin) return { keyVariable: values['api-key-env'] };
+  const why = `the proposer's host (${proposerOrigin ?? values['proposer-base-url']}) is not the agent's (${agentOrigin ?? 'none'}), and --api-key-env is sent only to the agent's`;
+  if (values.provider === 'anthropic') throw new UsageError(`--proposer-api-key-env is required: ${why} (it may name the same variable)`);
+  return { note: `the proposer gets no API key: ${why}; give --proposer-api-key-env VAR if it needs one (it may name the same variable)` };
 }

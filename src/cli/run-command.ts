@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import type { AgentEvent } from '../core/agent/events.js';
 import { harnessHash } from '../core/harness/index.js';
 import type { TokenUsage } from '../core/model/types.js';
-import { JustBashSandbox } from '../core/sandbox/just-bash-sandbox.js';
 import { runTask } from '../core/tasks/run-task.js';
 import type { TaskOutcome } from '../core/tasks/types.js';
 import { evolutionSettingsSchema } from '../core/evolve/config.js';
+import { createThreadSandbox, killBusySandboxThreads, prestartSandboxThread } from './thread-sandbox.js';
 import { type CliCommand, EXIT, numericFlag, parseFlags, UsageError } from './cli-types.js';
 import { chooseTasks, readHarnessFile, withOutLock } from './command-inputs.js';
 import { loadSuite } from './load-suite.js';
+import { redactDataForOutput } from './secrets.js';
 import { checkModelFlags, createAgentModel, MODEL_OPTIONS, MODEL_USAGE, probedAgentModel, withAnswerTokenCap } from './model-options.js';
 
 const RUN_OPTIONS = {
@@ -62,7 +63,7 @@ function attemptRow(task: string, attempt: string, outcome: string, seconds: str
 
 async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`);
+  await writeFile(temporary, `${JSON.stringify(redactDataForOutput(value), null, 2)}\n`);
   await rename(temporary, path);
 }
 
@@ -102,6 +103,7 @@ ${MODEL_USAGE}
     if (!attempts.success) throw new UsageError(`--attempts: ${attempts.error.issues[0].message}`);
     const k = attempts.data;
     const configuredModel = createAgentModel(values);
+    prestartSandboxThread();
     const harness = withAnswerTokenCap(await readHarnessFile(values.harness), values);
     const hash = await harnessHash(harness);
     const loaded = await loadSuite(values.suite);
@@ -130,6 +132,8 @@ ${MODEL_USAGE}
       const onSignal = () => {
         err('stopping: the attempt in progress is dropped; results.json keeps the finished ones');
         controller.abort();
+        // A command spinning in a sandbox thread would hold the attempt until the thread is replaced; it is dropped anyway.
+        killBusySandboxThreads();
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
@@ -150,10 +154,10 @@ ${MODEL_USAGE}
               harness,
               harnessHash: hash,
               model,
-              createSandbox: async () => new JustBashSandbox(),
+              createSandbox: createThreadSandbox,
               signal: controller.signal,
               onEvent: (event: AgentEvent) => {
-                writing = writing.then(() => appendFile(tracePath, `${JSON.stringify(event)}\n`));
+                writing = writing.then(() => appendFile(tracePath, `${JSON.stringify(redactDataForOutput(event))}\n`));
                 return writing;
               },
             });

@@ -1,4 +1,5 @@
 import type { ActionProtocol } from './types.js';
+import { splitUrlCredentials } from '../redact-secrets.js';
 
 /**
  * Where a wllama profile's GGUF weights come from. A URL must end in `.gguf` (wllama refuses others; for a split
@@ -165,7 +166,8 @@ export function wllamaModelName(source: WllamaProfileSource): string {
 export function modelIdOfProfile(profile: ModelProfile): string {
   switch (profile.provider) {
     case 'openai-compatible':
-      return `openai-compatible:${profile.model}@${profile.baseUrl.trim().replace(/\/+$/, '')}`;
+      // Without credentials (http://user:key@…): the live model gets them as a header, and ids are written everywhere.
+      return `openai-compatible:${profile.model}@${splitUrlCredentials(profile.baseUrl).url.trim().replace(/\/+$/, '')}`;
     case 'anthropic':
       return `anthropic:${profile.model}`;
     case 'webllm':
