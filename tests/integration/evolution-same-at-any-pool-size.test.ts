@@ -107,7 +107,7 @@ describe('an evolution gives the same results at any pool size', () => {
     { name: 'strict rule, full validation', seed: 4, rule: { kind: 'strict' }, adaptive: false },
     { name: 'a rollout budget that runs out mid-validation', seed: 5, budget: { maxRollouts: 170 } },
     // Budgets that run out at different points inside attempts, some while the attempt before is still running.
-    ...[15_000, 15_055, 15_110, 15_165, 16_000, 16_055].map((maxTokens, index) => ({ name: `a token budget of ${maxTokens} that runs out inside an attempt`, seed: 6 + index, budget: { maxTokens } })),
+    ...[15_000, 15_055, 15_110, 15_165, 13_000, 13_055, 13_110].map((maxTokens) => ({ name: `a token budget of ${maxTokens} that runs out inside an attempt`, seed: 6, budget: { maxTokens } })),
   ];
   for (const scenario of scenarios) {
     it(`${scenario.name}: pool size 1 and 3 give the same decisions, accepted edits, cache keys, state and report`, async () => {
