@@ -327,13 +327,13 @@ export class RolloutWindow {
 
 /** One rollout on its own (a plan of one). */
 export async function* rollout(run: EvolutionRun, request: RolloutRequest): AsyncGenerator<EvolutionEvent, RolloutResult> {
-  const window = new RolloutWindow(run, [request]);
+  const plannedRollouts = new RolloutWindow(run, [request]);
   try {
-    const taken = yield* window.take();
+    const taken = yield* plannedRollouts.take();
     if (!taken) throw new Error('a plan of one rollout gave no result');
     return taken.result;
   } finally {
-    await window.close('not needed');
+    await plannedRollouts.close('not needed');
   }
 }
 
@@ -356,20 +356,20 @@ export async function* runAttempts(
   const records: RolloutRecord[] = [];
   const plan: RolloutRequest[] = [];
   for (const taskId of taskIds) for (let attempt = first; attempt < first + run.attempts; attempt++) plan.push({ harnessHash, taskId, attempt, stage: options.stage, finalTest: options.finalTest });
-  const window = new RolloutWindow(run, plan, (request) => excluded.has(request.taskId));
+  const plannedRollouts = new RolloutWindow(run, plan, (request) => excluded.has(request.taskId));
   try {
     for (const request of plan) {
       const skipped = excluded.get(request.taskId);
       if (skipped !== undefined) {
-        yield* window.skip();
+        yield* plannedRollouts.skip();
         yield { type: 'rollout-unavailable', iteration: run.state.iteration, stage: options.stage, key: keyOf(run, request), taskId: request.taskId, attempt: request.attempt, reason: `left out: ${skipped}` };
         continue;
       }
-      const taken = yield* window.take();
+      const taken = yield* plannedRollouts.take();
       if (!taken) break;
       const { result } = taken;
       if (result.kind === 'stop') {
-        yield* await window.close('the evolution stopped before it was recorded');
+        yield* await plannedRollouts.close('the evolution stopped before it was recorded');
         return result;
       }
       if (result.kind === 'unavailable') {
@@ -382,7 +382,7 @@ export async function* runAttempts(
     }
   } finally {
     // Also when the caller abandons this generator: nothing keeps running behind it.
-    await window.close('not needed');
+    await plannedRollouts.close('not needed');
   }
   for (const taskId of excluded.keys()) delete passes[taskId];
   return { kind: 'done', passes, excluded, records };

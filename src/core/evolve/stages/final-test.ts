@@ -26,14 +26,14 @@ export async function* finalTestStage(run: EvolutionRun): AsyncGenerator<Evoluti
   const passes: Record<string, TaskPasses> = Object.fromEntries(versions.map((hash) => [hash, {}]));
   const runs: Record<string, Record<string, number>> = Object.fromEntries(versions.map((hash) => [hash, {}]));
   const unavailable = new Set<string>();
-  const window = new RolloutWindow(run, plan.slice(0, planned).map((item) => ({ ...item, stage: 'final_test' as const, finalTest: true })));
+  const plannedRollouts = new RolloutWindow(run, plan.slice(0, planned).map((item) => ({ ...item, stage: 'final_test' as const, finalTest: true })));
   try {
     for (const item of plan.slice(0, planned)) {
-      const taken = yield* window.take();
+      const taken = yield* plannedRollouts.take();
       if (!taken) break;
       const { result } = taken;
       if (result.kind === 'stop') {
-        yield* await window.close('the evolution stopped before it was recorded');
+        yield* await plannedRollouts.close('the evolution stopped before it was recorded');
         return result;
       }
       state.finalTest.used += 1;
@@ -45,7 +45,7 @@ export async function* finalTestStage(run: EvolutionRun): AsyncGenerator<Evoluti
       passes[item.harnessHash][item.taskId] = (passes[item.harnessHash][item.taskId] ?? 0) + (result.record.outcome === 'pass' ? 1 : 0);
     }
   } finally {
-    await window.close('not needed');
+    await plannedRollouts.close('not needed');
   }
   // Only whole, paired tasks count: every attempt of both versions ran.
   const complete = (hash: string, taskId: string) => runs[hash][taskId] === run.attempts && !unavailable.has(`${hash}|${taskId}`);

@@ -59,11 +59,11 @@ async function* validateCandidate(run: EvolutionRun, candidate: CandidateRecord,
     const requests: RolloutRequest[] = order.map(([taskId, index]) => ({ harnessHash: candidate.harnessHash, taskId, attempt: index + 1, stage: 'validate' }));
     // The pool may run ahead of the decision; the gate reads results in this order only, so it settles at the same
     // rollout at any pool size, and what ran ahead of it is dropped uncounted.
-    const window = new RolloutWindow(run, requests, (request) => !(request.taskId in observed));
+    const plannedRollouts = new RolloutWindow(run, requests, (request) => !(request.taskId in observed));
     try {
       for (const request of requests) {
         if (!(request.taskId in observed)) {
-          yield* window.skip();
+          yield* plannedRollouts.skip();
           continue;
         }
         if (state.config.adaptiveValidation) {
@@ -73,11 +73,11 @@ async function* validateCandidate(run: EvolutionRun, candidate: CandidateRecord,
             break;
           }
         }
-        const taken = yield* window.take();
+        const taken = yield* plannedRollouts.take();
         if (!taken) break;
         const { result } = taken;
         if (result.kind === 'stop') {
-          yield* await window.close('the evolution stopped before it was recorded');
+          yield* await plannedRollouts.close('the evolution stopped before it was recorded');
           return result.stop;
         }
         spent += 1;
@@ -89,9 +89,9 @@ async function* validateCandidate(run: EvolutionRun, candidate: CandidateRecord,
         observed[request.taskId].runs += 1;
         if (result.record.outcome === 'pass') observed[request.taskId].passes += 1;
       }
-      yield* await window.close('the gate\'s decision was already settled');
+      yield* await plannedRollouts.close('the gate\'s decision was already settled');
     } finally {
-      await window.close('not needed');
+      await plannedRollouts.close('not needed');
     }
     if (!decision) {
       const settled = settle(rule, run.splitOf, parent, observed, attempts);
