@@ -291,7 +291,9 @@ export class RolloutWindow {
           emit(event);
         }, signal);
       },
-      { concurrency: run.concurrency, signal: run.signal },
+      // No pool signal: a pause reaches running attempts through `run.signal`, and a rollout whose turn comes after it
+      // is answered `not-run`, which its commit turns into the pause (a plan must never look finished because of it).
+      { concurrency: run.concurrency },
     );
   }
 
