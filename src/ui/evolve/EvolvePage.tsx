@@ -155,7 +155,7 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
         concurrency: poolSizeFor(choice, sandbox.poolSize),
         signal: abort.signal,
         onEvent: (event, state) => {
-          live = advanceProgress(live ?? initialProgress(state), event, state);
+          live = advanceProgress(live ?? initialProgress(state, poolSizeFor(choice, sandbox.poolSize)), event, state);
           if (event.type !== 'rollout-event') setProgress(live);
           if (event.type === 'notice') setLoopNotices((shown) => (shown.includes(event.message) ? shown : [...shown, event.message]));
           if (isCheckpoint(event)) showState(state as EvolutionState, event.type === 'evolution-paused' || event.type === 'evolution-end');
