@@ -223,7 +223,7 @@ describe('a real GGUF model on the CPU (wllama) in headless Chromium', () => {
       mkdirSync(RESULTS_DIR, { recursive: true });
       await page.screenshot({ path: join(RESULTS_DIR, 'e2e-real-model-episode.png'), fullPage: true });
 
-      // 5. One evolution over 4 tasks with the smallest budget: evaluate, then mine and propose with the same model.
+      // 5. One evolution over 4 tasks with the smallest settings: evaluate, then mine and propose with the same model.
       for (const taskId of EVOLVE_TASKS) await page.getByTestId(`task-checkbox-${taskId}`).check();
       await page.getByTestId('tab-evolve').click();
       await expect.poll(() => page.getByTestId('evolve-suite').textContent()).toBe('4 selected tasks');
@@ -231,6 +231,10 @@ describe('a real GGUF model on the CPU (wllama) in headless Chromium', () => {
       await page.getByTestId('evolve-iterations').fill('1');
       await page.getByTestId('evolve-weaknesses').fill('1');
       await page.getByTestId('evolve-candidates').fill('1');
+      // Three held-in tasks, one held-out, no test split and no final test: the model's rollouts are what takes time
+      // (each fresh parent attempt and candidate rollout is one more episode of a slow model).
+      await page.getByTestId('evolve-split').fill('3,1,0');
+      await page.getByTestId('evolve-final-test-rollouts').fill('0');
       const evolveStarted = Date.now();
       await page.getByTestId('evolve-start').click();
       // Paused counts as an end too (the model was unreachable, or a budget ran out): the assertion below says why.
