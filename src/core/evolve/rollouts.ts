@@ -327,18 +327,6 @@ export class RolloutWindow {
   }
 }
 
-/** One rollout on its own (a plan of one). */
-export async function* rollout(run: EvolutionRun, request: RolloutRequest): AsyncGenerator<EvolutionEvent, RolloutResult> {
-  const plannedRollouts = new RolloutWindow(run, [request]);
-  try {
-    const taken = yield* plannedRollouts.take();
-    if (!taken) throw new Error('a plan of one rollout gave no result');
-    return taken.result;
-  } finally {
-    await plannedRollouts.close('not needed');
-  }
-}
-
 export type AttemptsResult = { kind: 'done'; passes: TaskPasses; excluded: Map<string, string>; records: RolloutRecord[] } | { kind: 'stop'; stop: EvolutionStop };
 
 /**
