@@ -3,6 +3,8 @@ import { DEFAULT_PAGE_POOL_CAP, MAX_PAGE_POOL_SIZE, type SandboxChoice } from '.
 /** "Sandbox: embedded just-bash / WebContainer", and what happened when a WebContainer was tried. */
 export function SandboxPicker({ choice, disabled }: { choice: SandboxChoice; disabled?: boolean }) {
   const { preference, status } = choice;
+  // A WebContainer runs one task at a time; when it cannot start, runs use the embedded sandbox and the pool again.
+  const oneAtATime = preference === 'webcontainer' && status.state !== 'fallback';
   return (
     <div className="sandbox-picker">
       <fieldset className="segmented" data-testid="sandbox-choice" disabled={disabled}>
@@ -34,7 +36,7 @@ export function SandboxPicker({ choice, disabled }: { choice: SandboxChoice; dis
           max={MAX_PAGE_POOL_SIZE}
           step={1}
           value={choice.poolSize}
-          disabled={disabled || preference === 'webcontainer'}
+          disabled={disabled || oneAtATime}
           onChange={(event) => {
             const size = Number(event.target.value);
             if (Number.isFinite(size) && event.target.value !== '') choice.choosePoolSize(size);
@@ -42,7 +44,7 @@ export function SandboxPicker({ choice, disabled }: { choice: SandboxChoice; dis
           data-testid="pool-size"
         />
         <span className="muted">
-          {preference === 'webcontainer'
+          {oneAtATime
             ? 'The WebContainer runs one task at a time.'
             : `Each in its own sandbox worker (1–${MAX_PAGE_POOL_SIZE}; default one per core, at most ${DEFAULT_PAGE_POOL_CAP}). Outcomes and decisions are the same at any size; an in-page model still answers one call at a time.`}
         </span>
