@@ -18,6 +18,7 @@ import { serializeHarness } from '../core/harness/index.js';
 import type { ChatModel } from '../core/model/types.js';
 import { suiteHash } from '../core/tasks/suite-hash.js';
 import { createThreadSandbox, killBusySandboxThreads, prestartSandboxThread } from './thread-sandbox.js';
+import { CONCURRENCY_OPTION, CONCURRENCY_USAGE, concurrencyFrom } from './concurrency.js';
 import { type CliCommand, EXIT, numericFlag, parseFlags, UsageError } from './cli-types.js';
 import { chooseTasks, readHarnessFile, withOutLock } from './command-inputs.js';
 import { DirectoryEvolutionStore } from './fs-evolution-store.js';
@@ -51,6 +52,7 @@ const EVOLVE_OPTIONS = {
   'proposer-model': { type: 'string' },
   'proposer-api-key-env': { type: 'string' },
   'proposer-max-answer-tokens': { type: 'string' },
+  ...CONCURRENCY_OPTION,
 } as const;
 
 /** Which flag sets which setting, so a message about a setting names the flag the person typed. */
@@ -185,6 +187,8 @@ ${MODEL_USAGE}
                             variable)
   --proposer-max-answer-tokens N   cap on each weakness-mining and proposal answer's tokens (defaults 2048 and
                             3072; 16 to 131072)
+${CONCURRENCY_USAGE}
+                            (decisions, cache keys and the report; what runs ahead and is not needed is dropped)
   -h, --help                this text
 
   Exit 0 when the evolution finished, was paused by Ctrl-C or waits for review; 1 when it failed or --out is in use;
@@ -198,7 +202,8 @@ ${MODEL_USAGE}
     if (!values.out) throw new UsageError('--out is required');
     const settings = settingsFromFlags(values);
     const configuredAgentModel = createAgentModel(values);
-    prestartSandboxThread();
+    const concurrency = concurrencyFrom(values.concurrency);
+    prestartSandboxThread(concurrency);
     let proposerModel = configuredAgentModel;
     if (values['proposer-model'] || values['proposer-base-url'] || values['proposer-api-key-env']) {
       const key = proposerKey(values);
@@ -263,11 +268,12 @@ ${MODEL_USAGE}
           agentModel,
           proposerModel,
           createSandbox: createThreadSandbox,
+          concurrency,
           signal: controller.signal,
           budget: existing.state ? budgetGiven(values, settings) : undefined,
           // The printer is a subscriber: one line per event worth a line, with the stage's exact rollout count.
           onEvent: (event, current) => {
-            progress = advanceProgress(progress ?? initialProgress(current), event, current);
+            progress = advanceProgress(progress ?? initialProgress(current, concurrency), event, current);
             const message = describeEvolutionEvent(event);
             if (message === undefined) return;
             const left = progress.remainingMs !== undefined ? `, ~${Math.round(progress.remainingMs / 1000)}s left` : '';

@@ -1,6 +1,7 @@
 import { type HarnessDocument, Policies } from '../core/harness/schema.js';
 import { AnthropicModel } from '../core/model/anthropic.js';
 import { OpenAICompatibleModel } from '../core/model/openai-compatible.js';
+import { DEFAULT_PARALLEL_REQUESTS, limitModelCalls, MAX_PARALLEL_REQUESTS } from '../core/model/call-limits.js';
 import { chooseActionProtocol } from '../core/model/probe-tool-calling.js';
 import type { ActionProtocol, ChatModel } from '../core/model/types.js';
 import { basicAuthorization, originOf, splitUrlCredentials } from '../core/redact-secrets.js';
@@ -18,6 +19,7 @@ export const MODEL_OPTIONS = {
   'api-key-env': { type: 'string' },
   'action-protocol': { type: 'string', default: 'native_tools' },
   'max-answer-tokens': { type: 'string' },
+  'parallel-requests': { type: 'string' },
 } as const;
 
 export const MODEL_USAGE = `  --provider openai-compatible|anthropic   which model API (default openai-compatible)
@@ -32,7 +34,9 @@ export const MODEL_USAGE = `  --provider openai-compatible|anthropic   which mod
                             request first checks that the endpoint returns tool calls; if it does not, the run switches
                             to json_action and says why
   --max-answer-tokens N     cap on each agent answer's tokens (the harness's maxAnswerTokens policy, so part of its
-                            hash; default the harness's own, 2048 in the default harness; 16 to 131072)`;
+                            hash; default the harness's own, 2048 in the default harness; 16 to 131072)
+  --parallel-requests N     model calls sent to the endpoint at once (default ${DEFAULT_PARALLEL_REQUESTS}; 1 to ${MAX_PARALLEL_REQUESTS}); a 429
+                            with Retry-After makes every call to it wait that long`;
 
 export type ModelFlagValues = { [K in keyof typeof MODEL_OPTIONS]?: string };
 
@@ -55,7 +59,17 @@ export function checkModelFlags(values: ModelFlagValues): { provider: Provider; 
   if (provider === 'anthropic' && !values['api-key-env']) throw new UsageError('--api-key-env is required with --provider anthropic');
   const protocol = values['action-protocol'] ?? 'native_tools';
   if (protocol !== 'native_tools' && protocol !== 'json_action') throw new UsageError('--action-protocol must be native_tools or json_action');
+  parallelRequestsFrom(values);
   return { provider, protocol };
+}
+
+/** --parallel-requests as a number (the default when absent), or a usage error that quotes what was typed. */
+export function parallelRequestsFrom(values: ModelFlagValues): number {
+  const value = values['parallel-requests'];
+  if (value === undefined) return DEFAULT_PARALLEL_REQUESTS;
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isInteger(parsed) || parsed < 1 || parsed > MAX_PARALLEL_REQUESTS) throw new UsageError(`--parallel-requests must be a whole number from 1 to ${MAX_PARALLEL_REQUESTS}, got "${value}"`);
+  return parsed;
 }
 
 /** Who a model is: where it is, which model, and the environment variable (and its flag) holding its key. */
@@ -85,9 +99,13 @@ export function createModel(values: ModelFlagValues, target: ModelTarget): ChatM
     throw new UsageError('give the key either in the base URL (http://user:key@host) or with an API-key flag, not both: both would be the Authorization header');
   }
   const baseUrl = target.baseUrl === undefined ? undefined : url;
-  return provider === 'anthropic'
-    ? new AnthropicModel({ baseUrl, model: target.model, apiKey: apiKey!, actionProtocol: protocol, headers: credentials })
-    : new OpenAICompatibleModel({ baseUrl: baseUrl!, model: target.model, apiKey, actionProtocol: protocol, headers: credentials });
+  const model =
+    provider === 'anthropic'
+      ? new AnthropicModel({ baseUrl, model: target.model, apiKey: apiKey!, actionProtocol: protocol, headers: credentials })
+      : new OpenAICompatibleModel({ baseUrl: baseUrl!, model: target.model, apiKey, actionProtocol: protocol, headers: credentials });
+  // Calls to one endpoint share its limit and its Retry-After pauses (an agent and a proposer on the same server).
+  const endpoint = `${provider}:${(baseUrl ?? ANTHROPIC_ORIGIN).replace(/\/+$/, '')}`;
+  return limitModelCalls(model, endpoint, parallelRequestsFrom(values));
 }
 
 /** The agent model the flags name. */

@@ -19,8 +19,8 @@ const ENTRY = new URL('./sandbox-thread.mjs', import.meta.url);
 /** Heap a sandbox thread may use: a command that builds a huge string kills its thread, never the CLI. */
 const THREAD_HEAP_MB = 1024;
 
-/** Idle threads kept for the next sandbox; more would only hold memory. */
-const IDLE_THREADS = 2;
+/** Idle threads kept for the next sandbox; more would only hold memory. Raised to the pool size (`prestartSandboxThread`). */
+let idleThreads = 2;
 
 const METHODS = ['exec', 'readFile', 'writeFile', 'exists', 'listFiles', 'exportTree', 'snapshot', 'restore'] as const satisfies ReadonlyArray<keyof SandboxWorkerApi>;
 
@@ -117,7 +117,7 @@ function spawnSandboxThread(): SandboxWorkerHandle {
     terminate: () => {
       inUse.delete(thread);
       if (!thread.alive) return;
-      if (thread.busy || idle.length >= IDLE_THREADS) {
+      if (thread.busy || idle.length >= idleThreads) {
         thread.kill();
         return;
       }
@@ -128,9 +128,14 @@ function spawnSandboxThread(): SandboxWorkerHandle {
   return handle;
 }
 
-/** Starts a thread ahead (a command calls this once its flags are read), so the first task does not wait for one. */
-export function prestartSandboxThread(): void {
-  if (!idle.some((thread) => thread.alive)) park(new SandboxThread());
+/**
+ * Starts threads ahead (a command calls this once its flags are read), so the first tasks do not wait for one: one per
+ * episode that will run at once. Also keeps that many idle threads for reuse, so a pool never waits for a fresh one.
+ */
+export function prestartSandboxThread(concurrency = 1): void {
+  idleThreads = Math.max(idleThreads, concurrency + 1);
+  let alive = idle.filter((thread) => thread.alive).length;
+  while (alive++ < concurrency) park(new SandboxThread());
 }
 
 /** A fresh sandbox for one task attempt, in its own thread; the CLI's `SandboxFactory`. */

@@ -1,6 +1,7 @@
 import { AnthropicModel } from '../core/model/anthropic.js';
 import { OpenAICompatibleModel } from '../core/model/openai-compatible.js';
-import { wllamaModelName, type ModelProfile } from '../core/model/profile.js';
+import { limitModelCalls } from '../core/model/call-limits.js';
+import { callEndpointOf, parallelRequestsOf, wllamaModelName, type ModelProfile } from '../core/model/profile.js';
 import type { ChatModel } from '../core/model/types.js';
 import { basicAuthorization, splitUrlCredentials } from '../core/redact-secrets.js';
 
@@ -21,6 +22,14 @@ export interface ModelLoadProgress {
  * offline and not cached, a picked file that is gone after a reload).
  */
 export async function createModelFromProfile(profile: ModelProfile, onProgress: (progress: ModelLoadProgress) => void = () => {}): Promise<LoadedModel> {
+  const model = await createUnlimitedModel(profile, onProgress);
+  // Every call waits for a slot of its endpoint (one at a time for an in-page engine) and for any Retry-After.
+  const limited: LoadedModel = limitModelCalls(model, callEndpointOf(profile), parallelRequestsOf(profile));
+  if (model.dispose) limited.dispose = () => model.dispose!();
+  return limited;
+}
+
+async function createUnlimitedModel(profile: ModelProfile, onProgress: (progress: ModelLoadProgress) => void): Promise<LoadedModel> {
   switch (profile.provider) {
     case 'openai-compatible': {
       // fetch refuses a URL with credentials (http://user:key@host): they go as a header, and the model id has none.

@@ -214,6 +214,10 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onChanged }: P
                 <option value="json_action">JSON actions (small models)</option>
               </select>
             </label>
+            <label className="field">
+              <span>Parallel requests (calls at once; default 4)</span>
+              <input type="number" min={1} max={64} step={1} value={form.parallelRequests} placeholder="4" onChange={(event) => update({ parallelRequests: event.target.value })} data-testid="model-parallel-requests" />
+            </label>
           </div>
         )}
 
@@ -238,6 +242,10 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onChanged }: P
               <label className="field">
                 <span>Base URL (optional)</span>
                 <input type="url" value={form.anthropicBaseUrl} placeholder="https://api.anthropic.com" onChange={(event) => update({ anthropicBaseUrl: event.target.value })} data-testid="anthropic-base-url" />
+              </label>
+              <label className="field">
+                <span>Parallel requests (calls at once; default 4)</span>
+                <input type="number" min={1} max={64} step={1} value={form.parallelRequests} placeholder="4" onChange={(event) => update({ parallelRequests: event.target.value })} data-testid="anthropic-parallel-requests" />
               </label>
             </div>
             <p className="muted">

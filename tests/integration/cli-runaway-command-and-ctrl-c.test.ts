@@ -120,3 +120,64 @@ describe('Ctrl-C while a runaway command spins in the sandbox', () => {
     expect(existsSync(join(out, '.lock'))).toBe(false);
   }, 120_000);
 });
+
+describe('runaways with several episodes at once (--concurrency)', () => {
+  it('Ctrl-C stops three spinning episodes within a second', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'run-'));
+    const requestsBefore = server.requests.length;
+    const harnessDir = await mkdtemp(join(tmpdir(), 'harness-'));
+    const harness = createDefaultHarness();
+    harness.policies.commandTimeout.seconds = 600;
+    await writeFile(join(harnessDir, 'harness.json'), serializeHarness(harness));
+    const { child, done } = startCli(['run', '--out', out, '--concurrency', '3', '--suite', suiteDir, '--base-url', server.baseUrl, '--model', 'spinner', '--harness', join(harnessDir, 'harness.json')]);
+    const deadline = Date.now() + 60_000;
+    // The tool-calling probe, then three episodes asked for their runaway command: three sandbox threads spin at once.
+    while (server.requests.length < requestsBefore + 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(server.requests.length).toBe(requestsBefore + 4);
+    const pressed = performance.now();
+    child.kill('SIGINT');
+    const result = await done;
+    expect((performance.now() - pressed) / 1000).toBeLessThan(1);
+    expect(result.code).toBe(130);
+    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResults;
+    expect(results.interrupted).toBe(true);
+    expect(results.results).toEqual([]);
+  }, 120_000);
+
+  it('episodes that outlive their agent time limit end `timeout` at that limit, two at once; each spinning thread is terminated and replaced for the verifier', async () => {
+    const shortSuite = await mkdtemp(join(tmpdir(), 'runaway-short-'));
+    const tasks: Task[] = ['short-a', 'short-b', 'short-c'].map((id) => ({
+      id,
+      title: id,
+      instruction: 'Sort the file.',
+      initialFiles: {},
+      verifier: { script: 'test -f /tmp/s' },
+      agentTimeoutSec: 3,
+      verifierTimeoutSec: 10,
+      category: 'spin',
+      difficulty: 'easy',
+      tags: [],
+    }));
+    await writeFile(join(shortSuite, 'suite.json'), JSON.stringify({ id: 'short', name: 'short', tasks }));
+    const harnessDir = await mkdtemp(join(tmpdir(), 'harness-'));
+    const harness = createDefaultHarness();
+    harness.policies.commandTimeout.seconds = 600;
+    await writeFile(join(harnessDir, 'harness.json'), serializeHarness(harness));
+    const out = await mkdtemp(join(tmpdir(), 'run-'));
+    const started = performance.now();
+    const result = await startCli(['run', '--out', out, '--concurrency', '2', '--suite', shortSuite, '--base-url', server.baseUrl, '--model', 'spinner', '--harness', join(harnessDir, 'harness.json')]).done;
+    const seconds = (performance.now() - started) / 1000;
+    expect(result.code).toBe(0);
+    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResults;
+    // Each ended at its 3 s limit (the command it ran was cut and its thread replaced), not at the 600 s command timeout;
+    // the verifier then ran in the replacement thread, with the file the runaway command wrote before it spun.
+    expect(results.results.map((item) => [item.task, item.outcome])).toEqual([
+      ['short-a', 'timeout'],
+      ['short-b', 'timeout'],
+      ['short-c', 'timeout'],
+    ]);
+    for (const item of results.results) expect(item.reason).toMatch(/agent time limit of 3s reached/);
+    expect(seconds).toBeLessThan(40);
+  }, 120_000);
+});
