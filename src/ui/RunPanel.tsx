@@ -80,7 +80,7 @@ export function RunPanel({ db, suiteId, suiteName, profile, harness, tasks, load
         harnessHash: harness.hash,
         model,
         createSandbox,
-        concurrency: poolSizeFor(choice, sandbox.poolSize),
+        concurrency: poolSizeFor(choice, sandbox.poolSize, model),
         signal: abort.signal,
         onNotice: setNotice,
         onProgress: (next) => {

@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { LimitedModel } from '../core/model/call-limits.js';
+import type { ChatModel } from '../core/model/types.js';
 import { clampConcurrency } from '../core/pool/ordered-pool.js';
 import { createSandboxFactory, type SandboxFactoryChoice, type SandboxPreference } from '../platform/sandbox-choice.js';
 import type { StudioDatabase } from '../store/db.js';
@@ -35,11 +37,14 @@ export function defaultPagePoolSize(): number {
 }
 
 /**
- * The pool size a run uses with a factory: a WebContainer is one per page and runs one task at a time; the embedded
- * sandbox gives each episode its own worker.
+ * The pool size a run uses with a factory and a model: a WebContainer is one per page and runs one task at a time; the
+ * embedded sandbox gives each episode its own worker. No more episodes than the model takes calls at once: an in-page
+ * engine answers one request at a time, and an episode queued behind another's turn would spend its own time limit
+ * waiting — its outcome would depend on the pool size.
  */
-export function poolSizeFor(choice: SandboxFactoryChoice, poolSize: number): number {
-  return choice.kind === 'webcontainer' ? 1 : poolSize;
+export function poolSizeFor(choice: SandboxFactoryChoice, poolSize: number, model?: ChatModel): number {
+  if (choice.kind === 'webcontainer') return 1;
+  return model instanceof LimitedModel ? Math.max(1, Math.min(poolSize, model.limiter.maxConcurrent)) : poolSize;
 }
 
 /** The sandbox setting shared by the Run panel and the Evolve page; persisted in the settings table. */

@@ -152,10 +152,10 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
         acceptProposerChange: options.acceptProposerChange,
         createSandbox: factory,
         // Rollouts run this many at once and are recorded in plan order: the same decisions at any size.
-        concurrency: poolSizeFor(choice, sandbox.poolSize),
+        concurrency: poolSizeFor(choice, sandbox.poolSize, agentModel),
         signal: abort.signal,
         onEvent: (event, state) => {
-          live = advanceProgress(live ?? initialProgress(state, poolSizeFor(choice, sandbox.poolSize)), event, state);
+          live = advanceProgress(live ?? initialProgress(state, poolSizeFor(choice, sandbox.poolSize, agentModel)), event, state);
           if (event.type !== 'rollout-event') setProgress(live);
           if (event.type === 'notice') setLoopNotices((shown) => (shown.includes(event.message) ? shown : [...shown, event.message]));
           if (isCheckpoint(event)) showState(state as EvolutionState, event.type === 'evolution-paused' || event.type === 'evolution-end');
