@@ -101,6 +101,7 @@ const TARGET_SIGN = { 'at-most': '≤', 'at-least': '≥' } as const;
 export function formatNumber(value: number | undefined): string {
   if (value === undefined || !Number.isFinite(value)) return '—';
   const magnitude = Math.abs(value);
+  if (Number.isInteger(value)) return String(value);
   if (magnitude >= 100) return value.toFixed(0);
   if (magnitude >= 10) return value.toFixed(1);
   if (magnitude >= 1) return value.toFixed(2);
@@ -119,7 +120,7 @@ export const formatTarget = (target: Target, unit: string) => `${TARGET_SIGN[tar
 export function renderCheckLine(id: FigureId, check: Check): string {
   const measured = check.status === 'SKIP' ? `not measured: ${check.skipReason}` : formatValue(check.value, check.unit);
   const baseline = check.baselineLabel ? `  (baseline ${check.baselineLabel}: ${formatNumber(check.baseline)})` : '';
-  return `${id}  ${check.label.padEnd(52)} ${measured}${baseline}  target ${formatTarget(check.target, check.unit)}  ${check.status}`;
+  return `${id}  ${check.label.padEnd(62)} ${measured}${baseline}  target ${formatTarget(check.target, check.unit)}  ${check.status}`;
 }
 
 const escapeCell = (cell: string | number) => String(typeof cell === 'number' ? formatNumber(cell) : cell).replace(/\|/g, '\\|').replace(/\n/g, ' ');
