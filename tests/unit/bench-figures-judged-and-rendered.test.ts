@@ -13,6 +13,7 @@ import {
   renderResultsMarkdown,
   skipped,
 } from '../../bench/figure.js';
+import { modelTime } from '../../bench/model-time.js';
 
 // The pure parts of `npm run bench`: statistics, PASS / MISS / SKIP, and bench/RESULTS.md. No timing is asserted.
 
@@ -112,5 +113,18 @@ describe('bench/RESULTS.md', () => {
     expect(markdown).toContain('How it is measured.');
     expect(markdown).toContain('| sort \\| uniq: `sort words.txt \\| uniq -c` | 0.42 |');
     expect(markdown).toContain('## B4 Pool throughput — SKIP');
+  });
+});
+
+describe('B8 model time from a stored trace', () => {
+  const at = (type: string, timestamp: number) => ({ type, timestamp });
+
+  it('counts each call from its request to its answer, not the tools between calls', () => {
+    expect(modelTime([at('run-start', 0), at('model-request', 10), at('model-response', 1010), at('tool-call', 1011), at('tool-result', 1050), at('model-request', 1051), at('model-response', 2051), at('run-end', 2060)])).toBe(2000);
+  });
+
+  it('counts a call cut off by the time limit, which ends in a model-error, and a retried call up to its last answer', () => {
+    expect(modelTime([at('model-request', 0), at('model-error', 120_000), at('run-end', 120_001)])).toBe(120_000);
+    expect(modelTime([at('model-request', 0), at('model-error', 100), at('model-error', 900), at('model-response', 1500), at('tool-call', 1501)])).toBe(1500);
   });
 });
