@@ -15,14 +15,17 @@ import { agentModelForResume } from '../core/evolve/model-identity.js';
 import { advanceProgress, describeEvolutionEvent, type EvolutionProgress, initialProgress } from '../core/evolve/progress.js';
 import { buildReport, renderReportMarkdown } from '../core/evolve/report.js';
 import { serializeHarness } from '../core/harness/index.js';
-import { JustBashSandbox } from '../core/sandbox/just-bash-sandbox.js';
 import type { ChatModel } from '../core/model/types.js';
 import { suiteHash } from '../core/tasks/suite-hash.js';
+import { createThreadSandbox, killBusySandboxThreads, prestartSandboxThread } from './thread-sandbox.js';
+import { CONCURRENCY_OPTION, CONCURRENCY_USAGE, concurrencyFrom } from './concurrency.js';
 import { type CliCommand, EXIT, numericFlag, parseFlags, UsageError } from './cli-types.js';
 import { chooseTasks, readHarnessFile, withOutLock } from './command-inputs.js';
 import { DirectoryEvolutionStore } from './fs-evolution-store.js';
+import { withSecretsRedacted } from './redacting-store.js';
+import { redactDataForOutput, redactForOutput } from './secrets.js';
 import { loadSuite } from './load-suite.js';
-import { checkModelFlags, createAgentModel, createModel, MODEL_OPTIONS, MODEL_USAGE, probedAgentModel, withAnswerTokenCap } from './model-options.js';
+import { checkModelFlags, createAgentModel, createModel, MODEL_OPTIONS, MODEL_USAGE, probedAgentModel, proposerKey, withAnswerTokenCap } from './model-options.js';
 
 const EVOLVE_OPTIONS = {
   ...MODEL_OPTIONS,
@@ -49,6 +52,7 @@ const EVOLVE_OPTIONS = {
   'proposer-model': { type: 'string' },
   'proposer-api-key-env': { type: 'string' },
   'proposer-max-answer-tokens': { type: 'string' },
+  ...CONCURRENCY_OPTION,
 } as const;
 
 /** Which flag sets which setting, so a message about a setting names the flag the person typed. */
@@ -177,9 +181,14 @@ ${MODEL_USAGE}
                             budget the candidates already accepted are still merged; at the time budget it pauses
   --final-test-rollouts N   the final test's own budget (default: as many as it needs)
   --proposer-base-url <url>, --proposer-model <id>, --proposer-api-key-env VAR
-                            a different model (same provider) mines weaknesses and proposes edits
+                            a different model (same provider) mines weaknesses and proposes edits. A key goes
+                            only to the host it was given for: a proposer on another host than --base-url does
+                            not get --api-key-env's key; give it --proposer-api-key-env (it may name the same
+                            variable)
   --proposer-max-answer-tokens N   cap on each weakness-mining and proposal answer's tokens (defaults 2048 and
                             3072; 16 to 131072)
+${CONCURRENCY_USAGE}
+                            (decisions, cache keys and the report; what runs ahead and is not needed is dropped)
   -h, --help                this text
 
   Exit 0 when the evolution finished, was paused by Ctrl-C or waits for review; 1 when it failed or --out is in use;
@@ -193,14 +202,14 @@ ${MODEL_USAGE}
     if (!values.out) throw new UsageError('--out is required');
     const settings = settingsFromFlags(values);
     const configuredAgentModel = createAgentModel(values);
-    const proposerModel =
-      values['proposer-model'] || values['proposer-base-url'] || values['proposer-api-key-env']
-        ? createModel(values, {
-            baseUrl: values['proposer-base-url'] ?? values['base-url'],
-            model: values['proposer-model'] ?? values.model!,
-            keyVariable: values['proposer-api-key-env'] ?? values['api-key-env'],
-          })
-        : configuredAgentModel;
+    const concurrency = concurrencyFrom(values.concurrency);
+    prestartSandboxThread(concurrency);
+    let proposerModel = configuredAgentModel;
+    if (values['proposer-model'] || values['proposer-base-url'] || values['proposer-api-key-env']) {
+      const key = proposerKey(values);
+      if (key.note) err(`note: ${key.note}`);
+      proposerModel = createModel(values, { baseUrl: values['proposer-base-url'] ?? values['base-url'], model: values['proposer-model'] ?? values.model!, keyVariable: key.keyVariable, keyFlag: key.keyFlag });
+    }
     const baseHarness = withAnswerTokenCap(await readHarnessFile(values.harness), values);
 
     const loaded = await loadSuite(values.suite);
@@ -211,7 +220,7 @@ ${MODEL_USAGE}
     const directory = values.out;
 
     return withOutLock(directory, 'evolve', output, async () => {
-      const store = new DirectoryEvolutionStore(directory);
+      const store = withSecretsRedacted(new DirectoryEvolutionStore(directory));
       const existing = await readEvolutionState(store);
       if (!existing.ok) {
         err(`self-harness: cannot resume from ${directory}: ${existing.error}`);
@@ -246,6 +255,8 @@ ${MODEL_USAGE}
       const onSignal = () => {
         err('pausing after the current rollout is abandoned; run the same command to resume');
         controller.abort();
+        // A command spinning in a sandbox thread would hold the attempt until the thread is replaced; it is dropped anyway.
+        killBusySandboxThreads();
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
@@ -256,7 +267,8 @@ ${MODEL_USAGE}
           tasks,
           agentModel,
           proposerModel,
-          createSandbox: async () => new JustBashSandbox(),
+          createSandbox: createThreadSandbox,
+          concurrency,
           signal: controller.signal,
           budget: existing.state ? budgetGiven(values, settings) : undefined,
           // The printer is a subscriber: one line per event worth a line, with the stage's exact rollout count.
@@ -270,13 +282,13 @@ ${MODEL_USAGE}
         });
         const report = buildReport(state);
         await mkdir(join(directory, 'harnesses'), { recursive: true });
-        for (const version of Object.values(state.versions)) await writeFile(join(directory, 'harnesses', `${version.hash}.json`), serializeHarness(version.harness));
-        await writeFile(join(directory, 'harness-final.json'), serializeHarness(state.versions[state.currentHash].harness));
-        await writeFile(join(directory, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-        await writeFile(join(directory, 'report.md'), renderReportMarkdown(report));
+        for (const version of Object.values(state.versions)) await writeFile(join(directory, 'harnesses', `${version.hash}.json`), redactForOutput(serializeHarness(version.harness)));
+        await writeFile(join(directory, 'harness-final.json'), redactForOutput(serializeHarness(state.versions[state.currentHash].harness)));
+        await writeFile(join(directory, 'report.json'), `${JSON.stringify(redactDataForOutput(report), null, 2)}\n`);
+        await writeFile(join(directory, 'report.md'), redactForOutput(renderReportMarkdown(report)));
         if (state.status === 'paused' && state.pause && state.pause.kind !== 'user') {
-          err(`self-harness: paused: ${state.pause.reason}. To resume: ${state.pause.resumeHint} — run the same command again (nothing is lost; no rollout runs twice).`);
-          out(`paused: ${state.pause.reason}. Report so far: ${join(directory, 'report.md')}`);
+          err(`self-harness: paused: ${redactForOutput(state.pause.reason)}. To resume: ${state.pause.resumeHint} — run the same command again (nothing is lost; no rollout runs twice).`);
+          out(`paused: ${redactForOutput(state.pause.reason)}. Report so far: ${join(directory, 'report.md')}`);
           return EXIT.paused;
         }
         out(`${state.status}${state.stopReason ? `: ${state.stopReason}` : ''}. Report: ${join(directory, 'report.md')}`);

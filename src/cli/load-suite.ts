@@ -1,8 +1,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, relative, sep } from 'node:path';
-import { unzipSync } from 'fflate';
+import { basename } from 'node:path';
+import { formatBytes, LIMITS } from '../core/limits.js';
 import { builtinSuite } from '../core/tasks/builtin/index.js';
 import { importSuite } from '../core/tasks/harbor/index.js';
+import { planSuiteRead, type SuiteFilesRead, unzipSuite } from '../core/tasks/suite-archive.js';
 import type { TaskSuite } from '../core/tasks/types.js';
 
 export interface LoadedSuite {
@@ -26,30 +27,56 @@ export async function loadSuite(spec: string): Promise<LoadedSuite> {
   const info = await stat(spec).catch(() => undefined);
   if (!info) throw new Error(`suite not found: ${spec} (give "builtin", a directory, a .zip or a suite.json file)`);
   const name = basename(spec).replace(/\.(zip|json)$/i, '');
-  let files: Map<string, string | Uint8Array>;
-  if (info.isDirectory()) files = await readDirectory(spec);
-  else if (/\.zip$/i.test(spec)) files = new Map(Object.entries(unzipSync(new Uint8Array(await readFile(spec)))).filter(([path]) => !path.endsWith('/')));
-  else files = new Map([['suite.json', await readFile(spec, 'utf8')]]);
-  const imported = importSuite(files, { name });
+  let read: SuiteFilesRead;
+  if (info.isDirectory()) read = await readDirectory(spec);
+  else if (/\.zip$/i.test(spec)) read = unzipSuite(new Uint8Array(await readFile(spec)), spec);
+  else {
+    if (info.size > LIMITS.suiteBytes) throw new Error(`${spec} is ${formatBytes(info.size)}; a suite may hold at most ${formatBytes(LIMITS.suiteBytes)}`);
+    read = { files: new Map([['suite.json', new Uint8Array(await readFile(spec))]]), notes: [] };
+  }
+  const imported = importSuite(read.files, { name });
   if (!imported.suite.tasks.length && !imported.unsupported.length) {
     throw new Error(`no tasks in ${spec}: expected task folders (task.toml or task.yaml) or a suite.json`);
   }
-  return imported;
+  return { ...imported, notes: [...read.notes, ...imported.notes] };
 }
 
-/** Every file under `root`, path relative to it with `/` separators → bytes. */
-export async function readDirectory(root: string): Promise<Map<string, Uint8Array>> {
-  const files = new Map<string, Uint8Array>();
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
+const SLASH = Buffer.from('/');
+const utf8Name = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Every file under `root`, path relative to it with `/` separators → bytes, within the suite limits (sizes are
+ * checked before any file is read). Names are read as the bytes they are: a name that is not UTF-8 would come back
+ * from a string `readdir` with replacement characters and then not be found (ENOENT); such a file is left out with a
+ * note, and the rest of the suite loads.
+ */
+export async function readDirectory(root: string): Promise<SuiteFilesRead> {
+  const found: Array<{ path: string; bytesPath: Buffer; size: number }> = [];
+  const notes: SuiteFilesRead['notes'] = [];
+  const walk = async (dir: Buffer, relative: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true, encoding: 'buffer' })) {
+      // Past the limit the count is already refused; no need to list the rest of the tree.
+      if (found.length > LIMITS.suiteFiles) return;
+      const rawName = entry.name as unknown as Buffer;
+      let name: string;
+      try {
+        name = utf8Name.decode(rawName);
+      } catch {
+        const shown = `${relative}${new TextDecoder().decode(rawName)}`;
+        notes.push({ task: shown, note: 'left out: its name is not UTF-8 text' });
+        continue;
+      }
+      const path = Buffer.concat([dir, SLASH, rawName]);
       if (entry.isDirectory()) {
-        if (!SKIPPED_DIRECTORIES.has(entry.name)) await walk(path);
+        if (!SKIPPED_DIRECTORIES.has(name)) await walk(path, `${relative}${name}/`);
       } else if (entry.isFile()) {
-        files.set(relative(root, path).split(sep).join('/'), new Uint8Array(await readFile(path)));
+        found.push({ path: `${relative}${name}`, bytesPath: path, size: (await stat(path)).size });
       }
     }
   };
-  await walk(root);
-  return files;
+  await walk(Buffer.from(root), '');
+  const plan = planSuiteRead(found, root);
+  const files = new Map<string, Uint8Array>();
+  for (const file of found) if (plan.read.has(file.path)) files.set(file.path, new Uint8Array(await readFile(file.bytesPath)));
+  return { files, notes: [...notes, ...plan.notes] };
 }

@@ -1,6 +1,7 @@
 import { type CliCommand, type CliOutput, EXIT, UsageError } from './cli-types.js';
 import { evolveCommand } from './evolve-command.js';
 import { runCommand } from './run-command.js';
+import { redactForOutput } from './secrets.js';
 import { tasksCheckCommand, tasksExportCommand, tasksImportCommand } from './tasks-commands.js';
 
 /** Every command, in the order the overview lists them. */
@@ -45,7 +46,8 @@ export async function main(
   out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
   err: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<number> {
-  const output: CliOutput = { out, err };
+  // Whatever a command prints, a key it was given (or a server echoed) never reaches the terminal or a log.
+  const output: CliOutput = { out: (line) => out(redactForOutput(line)), err: (line) => err(redactForOutput(line)) };
   const [first] = argv;
   if (!first || first === 'help' || first === '--help' || first === '-h') {
     // `self-harness help evolve` is `self-harness evolve --help`.

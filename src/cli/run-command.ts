@@ -3,13 +3,15 @@ import { join } from 'node:path';
 import type { AgentEvent } from '../core/agent/events.js';
 import { harnessHash } from '../core/harness/index.js';
 import type { TokenUsage } from '../core/model/types.js';
-import { JustBashSandbox } from '../core/sandbox/just-bash-sandbox.js';
-import { runTask } from '../core/tasks/run-task.js';
+import { episodesOf, runEpisodes } from '../core/pool/run-episodes.js';
 import type { TaskOutcome } from '../core/tasks/types.js';
 import { evolutionSettingsSchema } from '../core/evolve/config.js';
+import { createThreadSandbox, killBusySandboxThreads, prestartSandboxThread } from './thread-sandbox.js';
 import { type CliCommand, EXIT, numericFlag, parseFlags, UsageError } from './cli-types.js';
 import { chooseTasks, readHarnessFile, withOutLock } from './command-inputs.js';
+import { CONCURRENCY_OPTION, CONCURRENCY_USAGE, concurrencyFrom } from './concurrency.js';
 import { loadSuite } from './load-suite.js';
+import { redactDataForOutput } from './secrets.js';
 import { checkModelFlags, createAgentModel, MODEL_OPTIONS, MODEL_USAGE, probedAgentModel, withAnswerTokenCap } from './model-options.js';
 
 const RUN_OPTIONS = {
@@ -19,6 +21,7 @@ const RUN_OPTIONS = {
   harness: { type: 'string' },
   attempts: { type: 'string', default: '1' },
   tasks: { type: 'string' },
+  ...CONCURRENCY_OPTION,
 } as const;
 
 /** One finished attempt, as `results.json` lists it. */
@@ -62,7 +65,7 @@ function attemptRow(task: string, attempt: string, outcome: string, seconds: str
 
 async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`);
+  await writeFile(temporary, `${JSON.stringify(redactDataForOutput(value), null, 2)}\n`);
   await rename(temporary, path);
 }
 
@@ -83,6 +86,7 @@ ${MODEL_USAGE}
   --harness file.json       the harness to measure (default: the paper's minimal harness)
   --attempts 1              attempts per task, k (a whole number ≥ 1)
   --tasks id,id             only these tasks of the suite
+${CONCURRENCY_USAGE}
   -h, --help                this text
 
   results.json: {"suite", "model", "harnessHash", "tasks", "attempts", "passed", "failed",
@@ -102,6 +106,8 @@ ${MODEL_USAGE}
     if (!attempts.success) throw new UsageError(`--attempts: ${attempts.error.issues[0].message}`);
     const k = attempts.data;
     const configuredModel = createAgentModel(values);
+    const concurrency = concurrencyFrom(values.concurrency);
+    prestartSandboxThread(concurrency);
     const harness = withAnswerTokenCap(await readHarnessFile(values.harness), values);
     const hash = await harnessHash(harness);
     const loaded = await loadSuite(values.suite);
@@ -130,42 +136,48 @@ ${MODEL_USAGE}
       const onSignal = () => {
         err('stopping: the attempt in progress is dropped; results.json keeps the finished ones');
         controller.abort();
+        // A command spinning in a sandbox thread would hold the attempt until the thread is replaced; it is dropped anyway.
+        killBusySandboxThreads();
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
         const model = await probedAgentModel(configuredModel, output, controller.signal);
-        out(`measuring ${tasks.length} tasks × ${k} attempts with ${model.id}, harness ${hash.slice(0, 12)}, into ${directory}`);
+        out(`measuring ${tasks.length} tasks × ${k} attempts with ${model.id}, harness ${hash.slice(0, 12)}, ${concurrency} at once, into ${directory}`);
         out(attemptRow('TASK', 'ATTEMPT', 'OUTCOME', 'TIME', 'REASON'));
-        measuring: for (const task of tasks) {
-          for (let attempt = 1; attempt <= k; attempt++) {
-            if (controller.signal.aborted) break measuring;
-            const trace = `traces/${fileNameOf(task.id)}-${attempt}.jsonl`;
-            const tracePath = join(directory, trace);
-            await writeFile(tracePath, '');
-            // Events are appended as they come, in order, so a trace survives a kill up to its last event.
-            let writing = Promise.resolve();
-            const result = await runTask({
-              task,
-              harness,
-              harnessHash: hash,
-              model,
-              createSandbox: async () => new JustBashSandbox(),
-              signal: controller.signal,
-              onEvent: (event: AgentEvent) => {
-                writing = writing.then(() => appendFile(tracePath, `${JSON.stringify(event)}\n`));
-                return writing;
-              },
-            });
-            await writing;
-            if (controller.signal.aborted) break measuring;
-            results.results.push({ task: task.id, attempt, outcome: result.outcome, reason: result.reason, steps: result.steps, durationMs: result.durationMs, usage: result.usage, trace });
+        // Events are appended as they come, in order, so a trace survives a kill up to its last event.
+        const writing = new Map<number, Promise<void>>();
+        const traceOf = (taskId: string, attempt: number) => `traces/${fileNameOf(taskId)}-${attempt}.jsonl`;
+        // Episodes run `concurrency` at once; rows and results.json follow the plan's order, as at --concurrency 1.
+        await runEpisodes(episodesOf(tasks, k), {
+          harness,
+          harnessHash: hash,
+          model,
+          createSandbox: createThreadSandbox,
+          concurrency,
+          signal: controller.signal,
+          onEpisodeStart: async ({ task, attempt }, index) => {
+            const ready = writeFile(join(directory, traceOf(task.id, attempt)), '');
+            writing.set(index, ready);
+            await ready;
+          },
+          onEpisodeEvent: ({ task, attempt }, index, event: AgentEvent) => {
+            const next = (writing.get(index) ?? Promise.resolve()).then(() => appendFile(join(directory, traceOf(task.id, attempt)), `${JSON.stringify(redactDataForOutput(event))}\n`));
+            writing.set(index, next);
+            return next;
+          },
+          onEpisodeEnd: async ({ task, attempt }, index, result) => {
+            await writing.get(index);
+            writing.delete(index);
+            if (controller.signal.aborted) return;
+            results.results.push({ task: task.id, attempt, outcome: result.outcome, reason: result.reason, steps: result.steps, durationMs: result.durationMs, usage: result.usage, trace: traceOf(task.id, attempt) });
             if (result.outcome === 'pass') results.passed += 1;
             else results.failed += 1;
             await writeJsonAtomically(resultsPath, results);
             out(attemptRow(task.id, `${attempt}/${k}`, result.outcome, `${(result.durationMs / 1000).toFixed(1)}s`, result.reason));
-          }
-        }
+          },
+        });
+        await Promise.all(writing.values());
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

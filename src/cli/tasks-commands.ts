@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { JustBashSandbox } from '../core/sandbox/just-bash-sandbox.js';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { checkSuite, type TaskCheck } from '../core/tasks/check-suite.js';
 import { exportSuiteToHarbor } from '../core/tasks/harbor/index.js';
+import { createThreadSandbox, prestartSandboxThread } from './thread-sandbox.js';
 import { type CliCommand, EXIT, parseFlags, UsageError } from './cli-types.js';
 import { loadSuite } from './load-suite.js';
 
@@ -28,6 +28,7 @@ export const tasksCheckCommand: CliCommand = {
   async run(argv, { out, err }) {
     const { values, positionals } = parseFlags(argv, { json: { type: 'boolean', default: false } }, true);
     if (positionals.length !== 1) throw new UsageError('tasks check needs one suite: a directory, a .zip, a suite.json or "builtin"');
+    prestartSandboxThread();
     const loaded = await loadSuite(positionals[0]);
     // --json prints exactly one JSON object on stdout; the table form prints rows as tasks finish, then one closing line.
     if (!values.json) {
@@ -35,7 +36,7 @@ export const tasksCheckCommand: CliCommand = {
       out(checkRow('STATUS', 'TASK', 'TIME', 'REASON'));
     }
     const row = (check: TaskCheck) => checkRow(check.ok ? 'ok' : 'DEFECT', check.task, `${(check.durationMs / 1000).toFixed(1)}s`, check.reason);
-    const { report, checks } = await checkSuite(loaded.suite.tasks, async () => new JustBashSandbox(), {
+    const { report, checks } = await checkSuite(loaded.suite.tasks, createThreadSandbox, {
       unsupported: loaded.unsupported,
       onTask: values.json ? undefined : (check) => out(row(check)),
     });
@@ -65,10 +66,21 @@ export const tasksExportCommand: CliCommand = {
     const loaded = await loadSuite(positionals[0]);
     for (const item of loaded.unsupported) err(`skipping unsupported task ${item.task}: ${item.reason}`);
     const files = exportSuiteToHarbor(loaded.suite.tasks);
-    for (const [path, content] of files) {
-      const target = join(values.out, ...path.split('/'));
+    // Every target is checked before anything is written: a file key such as `../../x` must never leave --out.
+    const root = resolve(values.out);
+    const targets = [...files.keys()].map((path) => ({ path, target: resolve(root, ...path.split('/')) }));
+    const escaping = targets.filter(({ target }) => {
+      const inside = relative(root, target);
+      return inside === '' || inside.startsWith('..') || isAbsolute(inside);
+    });
+    if (escaping.length) {
+      err(`self-harness: refusing to export: ${escaping.length} file${escaping.length === 1 ? '' : 's'} would be written outside ${values.out}:`);
+      for (const { path } of escaping.slice(0, 10)) err(`  ${JSON.stringify(path)}`);
+      return EXIT.usage;
+    }
+    for (const { path, target } of targets) {
       await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, content, path.endsWith('.sh') ? { mode: 0o755 } : {});
+      await writeFile(target, files.get(path)!, path.endsWith('.sh') ? { mode: 0o755 } : {});
     }
     out(`exported ${loaded.suite.tasks.length} tasks (${files.size} files) to ${values.out} in Harbor's layout`);
     return EXIT.ok;

@@ -1,7 +1,9 @@
 import { AnthropicModel } from '../core/model/anthropic.js';
 import { OpenAICompatibleModel } from '../core/model/openai-compatible.js';
-import { wllamaModelName, type ModelProfile } from '../core/model/profile.js';
+import { limitModelCalls } from '../core/model/call-limits.js';
+import { callEndpointOf, parallelRequestsOf, wllamaModelName, type ModelProfile } from '../core/model/profile.js';
 import type { ChatModel } from '../core/model/types.js';
+import { basicAuthorization, splitUrlCredentials } from '../core/redact-secrets.js';
 
 /** A model the page made; `dispose` frees what it holds (a WebLLM engine or a wllama worker, and their memory). */
 export type LoadedModel = ChatModel & { dispose?: () => Promise<void> | void };
@@ -20,16 +22,31 @@ export interface ModelLoadProgress {
  * offline and not cached, a picked file that is gone after a reload).
  */
 export async function createModelFromProfile(profile: ModelProfile, onProgress: (progress: ModelLoadProgress) => void = () => {}): Promise<LoadedModel> {
+  const model = await createUnlimitedModel(profile, onProgress);
+  // Every call waits for a slot of its endpoint (one at a time for an in-page engine) and for any Retry-After.
+  const limited: LoadedModel = limitModelCalls(model, callEndpointOf(profile), parallelRequestsOf(profile));
+  if (model.dispose) limited.dispose = () => model.dispose!();
+  return limited;
+}
+
+async function createUnlimitedModel(profile: ModelProfile, onProgress: (progress: ModelLoadProgress) => void): Promise<LoadedModel> {
   switch (profile.provider) {
-    case 'openai-compatible':
+    case 'openai-compatible': {
+      // fetch refuses a URL with credentials (http://user:key@host): they go as a header, and the model id has none.
+      const { url, username, password } = splitUrlCredentials(profile.baseUrl);
+      const headers = basicAuthorization(username, password);
       return new OpenAICompatibleModel({
-        baseUrl: profile.baseUrl,
-        apiKey: profile.apiKey,
+        baseUrl: url,
+        apiKey: headers ? undefined : profile.apiKey,
         model: profile.model,
         actionProtocol: profile.actionProtocol,
+        headers,
       });
-    case 'anthropic':
-      return new AnthropicModel({ apiKey: profile.apiKey, model: profile.model, baseUrl: profile.baseUrl });
+    }
+    case 'anthropic': {
+      const { url, username, password } = splitUrlCredentials(profile.baseUrl ?? '');
+      return new AnthropicModel({ apiKey: profile.apiKey, model: profile.model, baseUrl: profile.baseUrl ? url : undefined, headers: basicAuthorization(username, password) });
+    }
     case 'webllm': {
       const { createWebLLMModel } = await import('./webllm-engine.js');
       return createWebLLMModel(profile.modelId, onProgress);

@@ -1,5 +1,6 @@
-import { unzipSync } from 'fflate';
 import { type ImportedSuite, importSuite } from '../core/tasks/harbor/index.js';
+import { formatBytes, LIMITS } from '../core/limits.js';
+import { planSuiteRead, SuiteTooLargeError, unzipSuite } from '../core/tasks/suite-archive.js';
 
 /**
  * Task suites from what a user gives the page — a .zip, a picked folder, or a dropped folder — read into the
@@ -16,15 +17,12 @@ export interface PathedFile {
 
 /** A .zip of one task folder, a folder of task folders, or a suite.json. */
 export async function loadSuiteFromZip(file: Blob): Promise<LoadedSuiteFiles> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(bytes);
-  } catch (error) {
-    throw new Error(`not a readable .zip file: ${(error as Error).message}`);
-  }
-  const files = new Map(Object.entries(entries).filter(([path]) => !path.endsWith('/')));
-  return importSuite(files, { name: nameOf(file)?.replace(/\.zip$/i, '') });
+  const what = nameOf(file) ?? 'the zip';
+  // Checked before the bytes are read: a multi-gigabyte file would not fit in the tab.
+  if (file.size > LIMITS.suiteBytes) throw new SuiteTooLargeError(`${what} is ${formatBytes(file.size)}; a suite may hold at most ${formatBytes(LIMITS.suiteBytes)}`);
+  const read = unzipSuite(new Uint8Array(await file.arrayBuffer()), what);
+  const imported = importSuite(read.files, { name: nameOf(file)?.replace(/\.zip$/i, '') });
+  return { ...imported, notes: [...read.notes, ...imported.notes] };
 }
 
 /**
@@ -40,9 +38,12 @@ export async function loadSuiteFromFileList(files: FileList | File[]): Promise<L
 /** Files with their paths, e.g. from a drop (see `filesFromDrop`). */
 export async function loadSuiteFromPathedFiles(entries: readonly PathedFile[]): Promise<LoadedSuiteFiles> {
   if (entries.length === 1 && /\.zip$/i.test(entries[0].path)) return loadSuiteFromZip(entries[0].file);
+  // Sizes first: nothing is read when the folder is past the limits, and a file too large is left out with a note.
+  const plan = planSuiteRead(entries.map(({ path, file }) => ({ path, size: file.size })), 'the folder');
   const files = new Map<string, Uint8Array>();
-  for (const { path, file } of entries) files.set(path, new Uint8Array(await file.arrayBuffer()));
-  return importSuite(files, { name: commonTopFolder(entries.map((entry) => entry.path)) });
+  for (const { path, file } of entries) if (plan.read.has(path)) files.set(path, new Uint8Array(await file.arrayBuffer()));
+  const imported = importSuite(files, { name: commonTopFolder(entries.map((entry) => entry.path)) });
+  return { ...imported, notes: [...plan.notes, ...imported.notes] };
 }
 
 /** Everything dropped — files and whole folders, recursively — with paths relative to the drop. */
@@ -55,6 +56,7 @@ export async function filesFromDrop(dataTransfer: DataTransfer): Promise<PathedF
   const walk = async (entry: FileSystemEntry, prefix: string): Promise<void> => {
     const path = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (entry.isFile) {
+      if (out.length >= LIMITS.suiteFiles) throw new SuiteTooLargeError(`the dropped folder holds more than ${LIMITS.suiteFiles} files, the most a suite may have`);
       const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
       out.push({ path, file });
     } else if (entry.isDirectory) {

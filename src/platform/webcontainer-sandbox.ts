@@ -1,4 +1,5 @@
 import { WebContainer, type SpawnOptions, type WebContainerProcess } from '@webcontainer/api';
+import { clampTimerMs } from '../core/limits';
 import { WEBCONTAINER_CAPABILITIES } from '../core/sandbox/capabilities';
 import { TaskPathMapping } from '../core/sandbox/path-mapping';
 import { type ExecOptions, type ExecResult, type FileEntry, type Sandbox, type SandboxOptions, TIMEOUT_EXIT_CODE } from '../core/sandbox/types';
@@ -108,7 +109,7 @@ export async function bootWebContainer(options: { timeoutMs?: number } = {}): Pr
   const timeoutMs = options.timeoutMs ?? BOOT_TIMEOUT_MS;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await Promise.race([booting, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new WebContainerBootTimeout(timeoutMs)), timeoutMs)))]);
+    await Promise.race([booting, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new WebContainerBootTimeout(timeoutMs)), clampTimerMs(timeoutMs))))]);
     return { ok: true };
   } catch (error) {
     const reason = explainBootFailure({ ...pageContext(), error });
@@ -263,7 +264,7 @@ export class WebContainerSandbox implements Sandbox {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
     const stop = new Promise<'timeout' | 'aborted'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      timer = setTimeout(() => resolve('timeout'), clampTimerMs(timeoutMs));
       onAbort = () => resolve('aborted');
       options.signal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -374,7 +375,7 @@ export class WebContainerSandbox implements Sandbox {
 /** Wait for `promise`, but no longer than `ms`. */
 function settle(promise: Promise<unknown>, ms: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]).then(() => clearTimeout(timer));
+  return Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, clampTimerMs(ms))))]).then(() => clearTimeout(timer));
 }
 
 export const createWebContainerSandbox = (task?: SandboxOptions) => WebContainerSandbox.create({ task });

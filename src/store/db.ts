@@ -91,6 +91,8 @@ export interface ModelProfileRecord {
   profile: ModelProfile;
   createdAt: number;
   updatedAt: number;
+  /** `session`: the profile's API key is kept in the tab's session storage only, and `profile` holds none. */
+  keyScope?: 'session';
 }
 
 /**

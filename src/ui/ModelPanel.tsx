@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { describeModelProfileProblems, duplicateProfile, isLocalProfile, type ModelProfile, type ModelProvider, newProfileId } from '../core/model/profile.js';
 import type { ActionProtocol } from '../core/model/types.js';
 import type { StudioDatabase } from '../store/db.js';
-import { deleteModelProfile, saveModelProfile, setActiveModelProfileId } from '../store/model-profiles.js';
+import { deleteModelProfile, isKeyKeptForSessionOnly, isSessionKeyMissing, saveModelProfile, setActiveModelProfileId } from '../store/model-profiles.js';
 import { ConnectionTest } from './ConnectionTest.js';
 import { errorMessage } from './format.js';
 import { type ModelFormState, newProfileForm, profileForm, profileFromForm, sameProfile, suggestedName } from './model-form.js';
@@ -39,6 +39,13 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onChanged }: P
   const [problems, setProblems] = useState<string[]>([]);
   const [message, setMessage] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  // Whether the form's key is kept for this browser session only; follows the profile being edited.
+  const [keyForSession, setKeyForSession] = useState(() => isKeyKeptForSessionOnly(form.id));
+  const [keyScopeOf, setKeyScopeOf] = useState(form.id);
+  if (keyScopeOf !== form.id) {
+    setKeyScopeOf(form.id);
+    setKeyForSession(isKeyKeptForSessionOnly(form.id));
+  }
   const update = (patch: Partial<ModelFormState>) => {
     setForm((previous) => ({ ...previous, ...patch }));
     setMessage(undefined);
@@ -54,7 +61,7 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onChanged }: P
   const savedVersion = profiles.find((profile) => profile.id === form.id);
   // A new profile nobody has typed into yet has nothing to lose.
   const untouched = form.isNew && !form.nameTouched && sameProfile(candidate, profileFromForm(newProfileForm(form.id, form.provider), profiles));
-  const dirty = !untouched && !sameProfile(savedVersion, candidate);
+  const dirty = (!untouched && !sameProfile(savedVersion, candidate)) || (!form.isNew && keyForSession !== isKeyKeptForSessionOnly(form.id));
   const name = (profile: ModelProfile | undefined) => (profile ? `“${profile.label}”` : '');
 
   /** Run a store change; a failure (storage full, blocked) is shown and nothing on screen pretends it worked. */
@@ -78,7 +85,7 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onChanged }: P
         setMessage(undefined);
         return;
       }
-      const result = await saveModelProfile(db, candidate);
+      const result = await saveModelProfile(db, candidate, { keyForSessionOnly: keyForSession });
       if (!result.ok) {
         setProblems(result.problems);
         return;
@@ -102,7 +109,8 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onChanged }: P
   const duplicate = (profile: ModelProfile) =>
     act(async () => {
       const copy = duplicateProfile(profile, profiles);
-      const result = await saveModelProfile(db, copy);
+      // A copy keeps its original's choice: a key kept for the session only is not written to the database by copying it.
+      const result = await saveModelProfile(db, copy, { keyForSessionOnly: isKeyKeptForSessionOnly(profile.id) });
       if (!result.ok) return setProblems(result.problems);
       onChanged(result.profiles, activeProfile);
       show(profileForm(copy, result.profiles), `Duplicated ${name(profile)} as ${name(copy)}; edit it below.`);
@@ -192,12 +200,23 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onChanged }: P
               <span>API key (optional; kept only in this browser)</span>
               <input type="password" autoComplete="off" value={form.apiKey} placeholder="not needed for local servers" onChange={(event) => update({ apiKey: event.target.value })} data-testid="model-api-key" />
             </label>
+            <label className="inline-check">
+              <input type="checkbox" checked={keyForSession} onChange={(event) => {
+                setKeyForSession(event.target.checked);
+                setMessage(undefined);
+              }} data-testid="model-key-session-only" />
+              <span>Keep the key for this session only (not stored in this browser; enter it again after closing the tab)</span>
+            </label>
             <label className="field">
               <span>Action protocol</span>
               <select value={form.actionProtocol} onChange={(event) => update({ actionProtocol: event.target.value as ActionProtocol })} data-testid="model-action-protocol">
                 <option value="native_tools">Native tool calls</option>
                 <option value="json_action">JSON actions (small models)</option>
               </select>
+            </label>
+            <label className="field">
+              <span>Parallel requests (calls at once; default 4)</span>
+              <input type="number" min={1} max={64} step={1} value={form.parallelRequests} placeholder="4" onChange={(event) => update({ parallelRequests: event.target.value })} data-testid="model-parallel-requests" />
             </label>
           </div>
         )}
@@ -213,9 +232,20 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onChanged }: P
                 <span>API key (kept only in this browser)</span>
                 <input type="password" autoComplete="off" value={form.anthropicApiKey} placeholder="sk-ant-…" onChange={(event) => update({ anthropicApiKey: event.target.value })} data-testid="anthropic-api-key" />
               </label>
+              <label className="inline-check">
+                <input type="checkbox" checked={keyForSession} onChange={(event) => {
+                  setKeyForSession(event.target.checked);
+                  setMessage(undefined);
+                }} data-testid="model-key-session-only" />
+                <span>Keep the key for this session only (not stored in this browser; enter it again after closing the tab)</span>
+              </label>
               <label className="field">
                 <span>Base URL (optional)</span>
                 <input type="url" value={form.anthropicBaseUrl} placeholder="https://api.anthropic.com" onChange={(event) => update({ anthropicBaseUrl: event.target.value })} data-testid="anthropic-base-url" />
+              </label>
+              <label className="field">
+                <span>Parallel requests (calls at once; default 4)</span>
+                <input type="number" min={1} max={64} step={1} value={form.parallelRequests} placeholder="4" onChange={(event) => update({ parallelRequests: event.target.value })} data-testid="anthropic-parallel-requests" />
               </label>
             </div>
             <p className="muted">
@@ -228,6 +258,12 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onChanged }: P
         {form.provider === 'webllm' && <WebLLMPicker modelId={form.webllmModelId} onChange={(webllmModelId) => update({ webllmModelId })} />}
 
         {form.provider === 'wllama' && <WllamaSourceFields key={form.id} value={form.wllama} onChange={(wllama) => update({ wllama })} />}
+
+        {savedVersion && isSessionKeyMissing(savedVersion) && (
+          <p className="notice notice-warn" role="status" data-testid="model-key-session-ended">
+            The key of {name(savedVersion)} was kept for a browser session that has ended; enter it again to use this profile.
+          </p>
+        )}
 
         {problems.length > 0 && (
           <ul className="error-list" data-testid="model-errors" role="alert">

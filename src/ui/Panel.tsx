@@ -8,11 +8,18 @@ interface Props {
   help: ReactNode;
   testId: string;
   actions?: ReactNode;
+  /**
+   * Controls that must stay usable when the content crashes (the Tasks panel's suite picker: the way out of a bad
+   * suite). Rendered above the content, outside its error boundary.
+   */
+  controls?: ReactNode;
+  /** Clears a crash shown in the content when it changes, e.g. when another suite is chosen. */
+  resetKey?: unknown;
   children: ReactNode;
 }
 
 /** A numbered card of the workbench; a crash inside stays inside. */
-export function Panel({ step, title, help, testId, actions, children }: Props) {
+export function Panel({ step, title, help, testId, actions, controls, resetKey, children }: Props) {
   return (
     <section className="panel" data-testid={testId} aria-labelledby={`${testId}-title`}>
       <header className="panel-header">
@@ -25,7 +32,14 @@ export function Panel({ step, title, help, testId, actions, children }: Props) {
         </div>
         {actions && <div className="panel-actions">{actions}</div>}
       </header>
-      <ErrorBoundary area={`the ${title} panel`}>{children}</ErrorBoundary>
+      {controls && (
+        <ErrorBoundary area={`the ${title} panel's controls`} resetKey={resetKey}>
+          {controls}
+        </ErrorBoundary>
+      )}
+      <ErrorBoundary area={`the ${title} panel`} resetKey={resetKey}>
+        {children}
+      </ErrorBoundary>
     </section>
   );
 }

@@ -26,6 +26,8 @@ interface Props {
   onChooseSuite(suite: TaskSuite | undefined, unsupported?: SuiteCheckReport['unsupported']): void;
   /** The loaded suite's tasks that could not be loaded, with why: the suite check counts them as unsupported. */
   unsupportedAtLoad: SuiteCheckReport['unsupported'];
+  /** Tasks of the suite kept from the last visit that could not be used after the reload, with why. */
+  storedSuiteProblems: Array<{ task: string; reason: string }>;
   selectedTaskIds: ReadonlySet<string>;
   onSelectTasks(selected: Set<string>): void;
   harness: HarnessVersionRecord;
@@ -63,7 +65,7 @@ export function RunPage(props: Props) {
           selected={selectedTaskIds}
           onChange={props.onSelectTasks}
           unsupportedAtLoad={props.unsupportedAtLoad}
-          suiteControls={<SuiteControls isBuiltin={props.isBuiltinSuite} onChoose={props.onChooseSuite} />}
+          suiteControls={<SuiteControls isBuiltin={props.isBuiltinSuite} onChoose={props.onChooseSuite} storedSuiteProblems={props.storedSuiteProblems} />}
         />
       </div>
       <HarnessPanel db={db} active={harness} onActivate={props.onActivateHarness} branch={props.branch} />

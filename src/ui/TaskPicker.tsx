@@ -17,17 +17,13 @@ interface Props {
 
 /** Step 3: which tasks to run. Each has a hidden verifier that decides pass or fail after the agent ends. */
 export function TaskPicker({ suiteName, tasks, selected, onChange, suiteControls, unsupportedAtLoad }: Props) {
-  const toggle = (id: string, on: boolean) => {
-    const next = new Set(selected);
-    if (on) next.add(id);
-    else next.delete(id);
-    onChange(next);
-  };
   return (
     <Panel
       step={2}
       title="Tasks"
       testId="task-picker"
+      controls={suiteControls}
+      resetKey={tasks}
       help={`Pick tasks from the ${suiteName}. Each starts in a fresh sandbox with its own files; after the agent finishes, a verifier script it never sees decides pass or fail.`}
       actions={
         <>
@@ -40,7 +36,25 @@ export function TaskPicker({ suiteName, tasks, selected, onChange, suiteControls
         </>
       }
     >
-      {suiteControls}
+      <TaskList tasks={tasks} selected={selected} onChange={onChange} />
+      <SuiteCheck key={suiteName} tasks={tasks} unsupportedAtLoad={unsupportedAtLoad} />
+    </Panel>
+  );
+}
+
+/**
+ * The tasks with their checkboxes. Its own component, rendered inside the panel's error boundary: a task of the
+ * wrong shape that breaks the list must not break the panel, whose suite picker is the way out.
+ */
+function TaskList({ tasks, selected, onChange }: Pick<Props, 'tasks' | 'selected' | 'onChange'>) {
+  const toggle = (id: string, on: boolean) => {
+    const next = new Set(selected);
+    if (on) next.add(id);
+    else next.delete(id);
+    onChange(next);
+  };
+  return (
+    <>
       <p className="muted" data-testid="tasks-selected-count">
         {selected.size} of {tasks.length} selected
       </p>
@@ -65,7 +79,6 @@ export function TaskPicker({ suiteName, tasks, selected, onChange, suiteControls
           </li>
         ))}
       </ul>
-      <SuiteCheck key={suiteName} tasks={tasks} unsupportedAtLoad={unsupportedAtLoad} />
-    </Panel>
+    </>
   );
 }

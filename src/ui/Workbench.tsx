@@ -2,6 +2,7 @@ import { type ComponentType, lazy, type ReactNode, Suspense, useEffect, useMemo,
 import { MIN_EVOLUTION_TASKS } from '../core/evolve/config.js';
 import { newProfileId, suggestProfileName, uniqueProfileName, type ModelProfile } from '../core/model/profile.js';
 import { builtinSuite } from '../core/tasks/builtin/index.js';
+import { checkStoredSuite } from '../core/tasks/stored-suite.js';
 import type { SuiteCheckReport } from '../core/tasks/check-suite.js';
 import type { Task, TaskSuite } from '../core/tasks/types.js';
 import type { HarnessVersionRecord } from '../store/db.js';
@@ -55,18 +56,29 @@ export function Workbench({ boot }: { boot: StudioBoot }) {
 
   const [suite, setSuite] = useState<TaskSuite>(builtinSuite);
   const [unsupportedAtLoad, setUnsupportedAtLoad] = useState<UnsupportedTask[]>([]);
-  // A suite loaded from a folder or zip is kept in settings, so it is still there after a reload.
+  /** Tasks of the stored suite that could not be used after a reload, with why. */
+  const [storedSuiteProblems, setStoredSuiteProblems] = useState<Array<{ task: string; reason: string }>>([]);
+  // A suite loaded from a folder or zip is kept in settings, so it is still there after a reload. It is checked as
+  // if loaded anew: one stored by an older version, or edited by hand, must not crash the Tasks panel.
   useEffect(() => {
-    void getSetting<TaskSuite | undefined>(db, LOADED_SUITE_SETTING, undefined).then((saved) => {
-      if (!saved?.tasks?.length) return;
-      setSuite(saved);
-      void getSetting<UnsupportedTask[]>(db, LOADED_SUITE_UNSUPPORTED_SETTING, []).then(setUnsupportedAtLoad);
+    void getSetting<unknown>(db, LOADED_SUITE_SETTING, undefined).then((saved) => {
+      if (saved === undefined || saved === null) return;
+      const checked = checkStoredSuite(saved);
+      if (!checked) {
+        setStoredSuiteProblems([{ task: 'the stored suite', reason: 'it is not a suite (no list of tasks); the built-in suite is shown instead' }]);
+        return;
+      }
+      setStoredSuiteProblems(checked.refused);
+      if (!checked.suite.tasks.length) return;
+      setSuite(checked.suite);
+      void getSetting<unknown>(db, LOADED_SUITE_UNSUPPORTED_SETTING, []).then((stored) => setUnsupportedAtLoad(Array.isArray(stored) ? (stored as UnsupportedTask[]) : []));
     });
   }, [db]);
   const chooseSuite = (next: TaskSuite | undefined, unsupported: UnsupportedTask[] = []) => {
     setSuite(next ?? builtinSuite);
     setUnsupportedAtLoad(unsupported);
     setSelectedTaskList([]);
+    setStoredSuiteProblems([]);
     void setSetting(db, LOADED_SUITE_SETTING, next);
     void setSetting(db, LOADED_SUITE_UNSUPPORTED_SETTING, unsupported);
   };
@@ -124,6 +136,7 @@ export function Workbench({ boot }: { boot: StudioBoot }) {
           isBuiltinSuite={suite === builtinSuite}
           onChooseSuite={chooseSuite}
           unsupportedAtLoad={unsupportedAtLoad}
+          storedSuiteProblems={storedSuiteProblems}
           selectedTaskIds={selectedTaskIds}
           onSelectTasks={(next) => setSelectedTaskList([...next])}
           harness={harness}

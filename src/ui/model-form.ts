@@ -17,6 +17,8 @@ export interface ModelFormState {
   model: string;
   apiKey: string;
   actionProtocol: ActionProtocol;
+  /** "Parallel requests" of an API profile (OpenAI-compatible or Anthropic), as typed; empty means the default. */
+  parallelRequests: string;
   anthropicApiKey: string;
   anthropicModel: string;
   anthropicBaseUrl: string;
@@ -38,6 +40,7 @@ export function newProfileForm(id: string, provider: ModelProvider = 'openai-com
     model: '',
     apiKey: '',
     actionProtocol: 'native_tools',
+    parallelRequests: '',
     anthropicApiKey: '',
     anthropicModel: '',
     anthropicBaseUrl: '',
@@ -51,10 +54,10 @@ export function profileForm(profile: ModelProfile, saved: readonly ModelProfile[
   const form: ModelFormState = { ...newProfileForm(profile.id, profile.provider), isNew: false, name: profile.label };
   switch (profile.provider) {
     case 'openai-compatible':
-      Object.assign(form, { baseUrl: profile.baseUrl, model: profile.model, apiKey: profile.apiKey ?? '', actionProtocol: profile.actionProtocol });
+      Object.assign(form, { baseUrl: profile.baseUrl, model: profile.model, apiKey: profile.apiKey ?? '', actionProtocol: profile.actionProtocol, parallelRequests: profile.parallelRequests === undefined ? '' : String(profile.parallelRequests) });
       break;
     case 'anthropic':
-      Object.assign(form, { anthropicApiKey: profile.apiKey, anthropicModel: profile.model, anthropicBaseUrl: profile.baseUrl ?? '' });
+      Object.assign(form, { anthropicApiKey: profile.apiKey, anthropicModel: profile.model, anthropicBaseUrl: profile.baseUrl ?? '', parallelRequests: profile.parallelRequests === undefined ? '' : String(profile.parallelRequests) });
       break;
     case 'webllm':
       form.webllmModelId = profile.modelId;
@@ -82,14 +85,14 @@ function unnamedProfile(form: ModelFormState): ModelProfile {
     case 'webllm':
       return { id, provider: 'webllm', label: '', modelId: form.webllmModelId };
     case 'anthropic':
-      return { id, provider: 'anthropic', label: '', apiKey: form.anthropicApiKey.trim(), model: form.anthropicModel.trim(), baseUrl: form.anthropicBaseUrl.trim() || undefined };
+      return { id, provider: 'anthropic', label: '', apiKey: form.anthropicApiKey.trim(), model: form.anthropicModel.trim(), baseUrl: form.anthropicBaseUrl.trim() || undefined, parallelRequests: optionalNumber(form.parallelRequests) };
     case 'wllama': {
       const { wllama } = form;
       const source = wllama.sourceKind === 'url' ? { kind: 'url' as const, url: wllama.url.trim() } : { kind: 'file' as const, name: wllama.fileName };
       return { id, provider: 'wllama', label: '', source, contextTokens: optionalNumber(wllama.contextTokens), maxOutputTokens: optionalNumber(wllama.maxOutputTokens) };
     }
     case 'openai-compatible':
-      return { id, provider: 'openai-compatible', label: '', baseUrl: form.baseUrl.trim(), model: form.model.trim(), apiKey: form.apiKey.trim() || undefined, actionProtocol: form.actionProtocol };
+      return { id, provider: 'openai-compatible', label: '', baseUrl: form.baseUrl.trim(), model: form.model.trim(), apiKey: form.apiKey.trim() || undefined, actionProtocol: form.actionProtocol, parallelRequests: optionalNumber(form.parallelRequests) };
   }
 }
 

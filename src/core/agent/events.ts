@@ -14,7 +14,8 @@ export type AgentEndReason =
   | 'model_error'
   | 'format_errors' // too many malformed answers in a row
   | 'sandbox_error' // the sandbox itself failed (its worker could not load, died or went silent)
-  | 'model_unavailable'; // the model's in-page runtime failed (its worker could not load or died)
+  | 'model_unavailable' // the model's in-page runtime failed (its worker could not load or died)
+  | 'limit'; // a safety limit of src/core/limits.ts was passed (tool output of the run, system prompt size)
 
 export const TRACE_FORMAT_VERSION = 1;
 
@@ -52,7 +53,7 @@ export type AgentEvent = EventBase &
       }
     | { type: 'format-error'; step: number; message: string; rawText: string; consecutive: number }
     | { type: 'tool-call'; step: number; callId: string; tool: string; args: Record<string, unknown> }
-    | { type: 'tool-result'; step: number; callId: string; tool: string; ok: boolean; output: string; exitCode?: number; durationMs: number; truncated?: boolean }
+    | { type: 'tool-result'; step: number; callId: string; tool: string; ok: boolean; output: string; exitCode?: number; durationMs: number; truncated?: boolean; /** Set when the output passed LIMITS.toolOutputCharsPerCall: its size before the cut. */ fullOutputChars?: number }
     | { type: 'policy-intervention'; step: number; policy: PolicyName; action: 'inject' | 'warn' | 'block' | 'truncate' | 'refuse_finish'; message: string }
     | { type: 'hook-result'; step: number; hookId: string; at: HookPoint; processor: string; ok: boolean; message: string }
     | {

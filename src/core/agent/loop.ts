@@ -1,8 +1,10 @@
 import type { HarnessDocument, HookPoint } from '../harness/schema.js';
 import { retryDelayMs, waitUnlessAborted } from '../model/errors.js';
 import { type ChatMessage, type ChatModel, collectResponse, isCutOff, type ModelError, type ModelRequest, type ModelResponse, type TokenUsage } from '../model/types.js';
+import { capText, formatCount, LIMITS, setClampedTimeout } from '../limits.js';
 import { isSandboxUnavailable, SANDBOX_WORKDIR, type Sandbox } from '../sandbox/types.js';
 import { type Action, parseActions } from './action-parser.js';
+import { withAnswerLimit } from './answer-limit.js';
 import { type AgentEndReason, type AgentEvent, type AgentEventInput, type RunEndEvent, TRACE_FORMAT_VERSION } from './events.js';
 import { buildPolicies, type Intervention, type LoopState, type Policy } from './policies/index.js';
 import { runProcessor } from './processors/index.js';
@@ -37,7 +39,7 @@ export interface RunAgentOptions {
   onTextDelta?: (delta: string) => void;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setClampedTimeout(resolve, ms));
 
 /**
  * The agent loop: one model turn per step, tools run in the sandbox, harness policies and hooks consulted at fixed points.
@@ -51,7 +53,9 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentE
 }
 
 async function* agentSteps(options: RunAgentOptions): AsyncGenerator<AgentEvent, RunEndEvent> {
-  const { harness, model, sandbox, task } = options;
+  const { harness, sandbox, task } = options;
+  // One answer may not stream without end: the cap is a safety limit of the loop, not part of the harness.
+  const model = withAnswerLimit(options.model);
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
   const maxFormatErrors = options.maxConsecutiveFormatErrors ?? 3;
@@ -63,7 +67,7 @@ async function* agentSteps(options: RunAgentOptions): AsyncGenerator<AgentEvent,
   // One signal for user abort and the task's wall-clock limit; `timedOut` tells them apart.
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
+  const timer = setClampedTimeout(() => {
     timedOut = true;
     controller.abort();
   }, task.agentTimeoutSec * 1000);
@@ -80,6 +84,8 @@ async function* agentSteps(options: RunAgentOptions): AsyncGenerator<AgentEvent,
   const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
   let formatErrors = 0;
   let consecutiveFormatErrors = 0;
+  /** Characters of tool output this run has shown the model; bounded by LIMITS.toolOutputCharsPerRun. */
+  let toolOutputChars = 0;
 
   const systemPrompt = renderSystemPrompt(harness, task.instruction, workdir, protocol);
   const messages: ChatMessage[] = [
@@ -107,8 +113,9 @@ async function* agentSteps(options: RunAgentOptions): AsyncGenerator<AgentEvent,
     let refused = false;
     for (const hook of harness.hooks.filter((candidate) => candidate.at === at)) {
       const result = await runProcessor(hook, { sandbox, state, timeoutMs: baseToolContext().timeoutMs, signal, gatingFinish: at === 'beforeFinish' });
-      yield stamp({ type: 'hook-result', step: state.step, hookId: hook.id, at, processor: hook.processor, ok: result.ok, message: result.message });
-      if (result.message) shown.push(result.message);
+      const message = capText(result.message, LIMITS.hookOutputChars, 'hook output');
+      yield stamp({ type: 'hook-result', step: state.step, hookId: hook.id, at, processor: hook.processor, ok: result.ok, message });
+      if (message) shown.push(message);
       if (at === 'beforeFinish' && !result.ok) refused = true;
     }
     return { messages: shown, refused };
@@ -130,6 +137,11 @@ async function* agentSteps(options: RunAgentOptions): AsyncGenerator<AgentEvent,
   const shapeRequest = (): ModelRequest => policies.reduce<ModelRequest>((request, policy) => policy.shapeModelRequest?.(request) ?? request, { ...baseRequest, messages });
 
   try {
+    if (systemPrompt.length > LIMITS.systemPromptChars) {
+      // Recorded cut, so the trace stays readable; the run does not start.
+      yield stamp({ type: 'run-start', traceFormat: TRACE_FORMAT_VERSION, taskId: task.id, harnessHash: options.harnessHash, modelId: model.id, systemPrompt: capText(systemPrompt, 10_000, 'system prompt'), instruction: capText(task.instruction, 10_000, 'instruction') });
+      return end('limit', `the system prompt has ${formatCount(systemPrompt.length)} characters after its placeholders are filled; the limit is ${formatCount(LIMITS.systemPromptChars)}`);
+    }
     yield stamp({ type: 'run-start', traceFormat: TRACE_FORMAT_VERSION, taskId: task.id, harnessHash: options.harnessHash, modelId: model.id, systemPrompt, instruction: task.instruction });
 
     const startHooks = yield* runHooks('onStart');
@@ -278,10 +290,32 @@ async function* agentSteps(options: RunAgentOptions): AsyncGenerator<AgentEvent,
             yield stamp({ type: 'policy-intervention', step: state.step, policy: policy.name, action: transformed.intervention.action, message: transformed.intervention.message });
           }
         }
-        const shown = [...notes, output, ...after].join('\n\n');
-        yield stamp({ type: 'tool-result', step: state.step, callId: action.callId, tool: action.tool, ok: outcome.ok, output: shown, exitCode: outcome.exitCode, durationMs: now() - toolStarted, truncated });
+        // A hard cap outside the harness's own truncation policy (off in the minimal harness): one 120 MB output must
+        // not become a 240 MB trace. The event keeps the full size.
+        const fullOutputChars = output.length;
+        if (fullOutputChars > LIMITS.toolOutputCharsPerCall) {
+          output = capText(output, LIMITS.toolOutputCharsPerCall, 'tool output');
+          truncated = true;
+        }
+        const shown = capText([...notes, output, ...after].join('\n\n'), LIMITS.toolOutputCharsPerCall + 2 * LIMITS.hookOutputChars, 'tool output and notes');
+        toolOutputChars += shown.length;
+        yield stamp({
+          type: 'tool-result',
+          step: state.step,
+          callId: action.callId,
+          tool: action.tool,
+          ok: outcome.ok,
+          output: shown,
+          exitCode: outcome.exitCode,
+          durationMs: now() - toolStarted,
+          truncated,
+          ...(fullOutputChars > LIMITS.toolOutputCharsPerCall ? { fullOutputChars } : {}),
+        });
         messages.push(observe(action, shown));
         if (signal.aborted) return end(...stoppedReason());
+        if (toolOutputChars > LIMITS.toolOutputCharsPerRun) {
+          return end('limit', `tool output in this run passed ${formatCount(LIMITS.toolOutputCharsPerRun)} characters (the limit of one run)`);
+        }
       }
     }
   } catch (error) {

@@ -29,6 +29,11 @@ export type EvolutionEvent =
   | { type: 'rollout-infra-error'; key: string; taskId: string; attempt: number; reason: string; infrastructure: 'model' | 'environment'; willRetry: boolean }
   /** An attempt given up after retries (sandbox or task environment): its task is left out of this comparison. */
   | { type: 'rollout-unavailable'; iteration: number; stage: EvolutionStage; key: string; taskId: string; attempt: number; reason: string }
+  /**
+   * An attempt the pool ran ahead and the evolution did not need after all (a decision settled, the plan stopped,
+   * its task was left out): aborted or dropped, never recorded, cached or counted — at pool size 1 there are none.
+   */
+  | { type: 'rollout-discarded'; key: string; taskId: string; attempt: number; reason: string }
   | { type: 'weaknesses-mined'; iteration: number; weaknesses: Weakness[] }
   | { type: 'candidates-proposed'; iteration: number; candidateIds: string[]; rejectedProposals: number }
   /** `rolloutsSaved`: planned rollouts of this candidate that did not run because the decision had settled. */

@@ -1,6 +1,7 @@
 import type { AgentEvent } from '../agent/events.js';
 import type { HarnessDocument } from '../harness/schema.js';
 import type { ChatModel, TokenUsage } from '../model/types.js';
+import { clampConcurrency } from '../pool/ordered-pool.js';
 import type { SandboxFactory } from '../sandbox/types.js';
 import { runTask, type TaskRunResult } from '../tasks/run-task.js';
 import type { Task } from '../tasks/types.js';
@@ -43,6 +44,11 @@ export interface EvolutionContext {
   budget?: Partial<EvolutionBudget>;
   /** Resume with a proposer other than the recorded one and record the change; otherwise that is refused. */
   acceptProposerChange?: boolean;
+  /**
+   * Most attempts run at once (default 1). Results do not depend on it: attempts are recorded and decided in plan
+   * order, whatever order they finish in (`rollouts.ts`, `RolloutWindow`).
+   */
+  concurrency?: number;
   /** Waits before retrying an attempt that hit an infrastructure error, one retry per entry. Default one retry after 2 s. */
   infraRetryDelaysMs?: readonly number[];
   now?: () => number;
@@ -67,6 +73,9 @@ export function decisionBudgetUsedUp(state: EvolutionState): string | undefined 
   if (budget.maxTokens !== undefined && totalTokens(state) >= budget.maxTokens) return `token budget of ${budget.maxTokens} used`;
   return undefined;
 }
+
+/** The most attempts one evolution runs at once, whatever is asked. */
+export const MAX_CONCURRENCY = 16;
 
 /** Node's timers fire at once past 2^31−1 ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -97,6 +106,8 @@ export class EvolutionRun {
   private readonly elapsedBefore: number;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly onUserAbort = () => this.abort('user');
+  /** Most attempts at once (the context's `concurrency`, at least 1). */
+  readonly concurrency: number;
   /** Rollouts executed in this session, for the remaining-time estimate. */
   executedThisSession = 0;
 
@@ -110,6 +121,7 @@ export class EvolutionRun {
     this.runAttempt = context.runAttempt ?? defaultRunAttempt(context.createSandbox);
     this.now = context.now ?? Date.now;
     this.used = new Set(state.usedRollouts);
+    this.concurrency = clampConcurrency(context.concurrency, MAX_CONCURRENCY);
     this.sessionStarted = this.now();
     this.elapsedBefore = state.elapsedMs;
     this.signal = this.controller.signal;
@@ -183,17 +195,19 @@ export class EvolutionRun {
     return reason ? { kind: 'budget', reason } : undefined;
   }
 
-  /** Sleep that a pause or the time limit cuts short. */
-  sleep(ms: number): Promise<void> {
+  /** Sleep that a pause or the time limit (or `also`, e.g. the pool dropping the attempt) cuts short. */
+  sleep(ms: number, also?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      if (this.signal.aborted) return resolve();
+      if (this.signal.aborted || also?.aborted) return resolve();
       const done = () => {
         clearTimeout(timer);
         this.signal.removeEventListener('abort', done);
+        also?.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout(done, Math.min(ms, MAX_TIMER_MS));
       this.signal.addEventListener('abort', done, { once: true });
+      also?.addEventListener('abort', done, { once: true });
     });
   }
 

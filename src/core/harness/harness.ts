@@ -1,3 +1,4 @@
+import { parseJsonBounded } from '../bounded-parse.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 import { HarnessDocument } from './schema.js';
 
@@ -9,11 +10,10 @@ export type HarnessParseResult =
 export function parseHarness(input: unknown): HarnessParseResult {
   let value = input;
   if (typeof input === 'string') {
-    try {
-      value = JSON.parse(input);
-    } catch (error) {
-      return { ok: false, errors: [`not valid JSON: ${(error as Error).message}`] };
-    }
+    // A harness may come from anyone (a file, a colleague): nesting is checked before it is parsed.
+    const parsed = parseJsonBounded(input, 'the harness');
+    if (!parsed.ok) return { ok: false, errors: [parsed.message.replace(/^the harness is /, '')] };
+    value = parsed.value;
   }
   const result = HarnessDocument.safeParse(value);
   if (result.success) return { ok: true, harness: result.data };

@@ -1,4 +1,6 @@
 import type { ActionProtocol } from './types.js';
+import { DEFAULT_PARALLEL_REQUESTS, MAX_PARALLEL_REQUESTS } from './call-limits.js';
+import { splitUrlCredentials } from '../redact-secrets.js';
 
 /**
  * Where a wllama profile's GGUF weights come from. A URL must end in `.gguf` (wllama refuses others; for a split
@@ -21,6 +23,8 @@ export type ModelProfile =
       model: string;
       apiKey?: string;
       actionProtocol: ActionProtocol;
+      /** Calls sent at once ("parallel requests"); default `DEFAULT_PARALLEL_REQUESTS` (4). */
+      parallelRequests?: number;
     }
   | {
       id: string;
@@ -31,6 +35,8 @@ export type ModelProfile =
       model: string;
       /** Default `https://api.anthropic.com` (a proxy that speaks the Messages API otherwise). */
       baseUrl?: string;
+      /** Calls sent at once ("parallel requests"); default `DEFAULT_PARALLEL_REQUESTS` (4). */
+      parallelRequests?: number;
     }
   | {
       id: string;
@@ -99,6 +105,12 @@ export function describeProfileNameProblems(name: unknown, saved: readonly Model
 export function describeModelProfileProblems(profile: Partial<ModelProfile>, saved: readonly ModelProfile[] = []): string[] {
   const draft = profile as ProfileDraft;
   const problems: string[] = draft.provider ? describeProfileNameProblems(draft.label, saved, typeof draft.id === 'string' ? draft.id : undefined) : [];
+  if (draft.provider === 'openai-compatible' || draft.provider === 'anthropic') {
+    const parallel = draft.parallelRequests;
+    if (parallel !== undefined && !(Number.isInteger(parallel) && (parallel as number) >= 1 && (parallel as number) <= MAX_PARALLEL_REQUESTS)) {
+      problems.push(`parallel requests must be a whole number from 1 to ${MAX_PARALLEL_REQUESTS}`);
+    }
+  }
   switch (draft.provider) {
     case 'openai-compatible': {
       const bad = urlProblem(draft.baseUrl, 'base URL', 'https://api.openai.com/v1 or http://localhost:11434/v1');
@@ -165,13 +177,36 @@ export function wllamaModelName(source: WllamaProfileSource): string {
 export function modelIdOfProfile(profile: ModelProfile): string {
   switch (profile.provider) {
     case 'openai-compatible':
-      return `openai-compatible:${profile.model}@${profile.baseUrl.trim().replace(/\/+$/, '')}`;
+      // Without credentials (http://user:key@…): the live model gets them as a header, and ids are written everywhere.
+      return `openai-compatible:${profile.model}@${splitUrlCredentials(profile.baseUrl).url.trim().replace(/\/+$/, '')}`;
     case 'anthropic':
       return `anthropic:${profile.model}`;
     case 'webllm':
       return `webllm:${profile.modelId}`;
     case 'wllama':
       return `wllama:${wllamaModelName(profile.source)}`;
+  }
+}
+
+/**
+ * How many calls a profile's model takes at once. An in-page engine (WebLLM, wllama) answers one request at a time
+ * whatever is asked; an API endpoint takes what its profile says, `DEFAULT_PARALLEL_REQUESTS` by default.
+ */
+export function parallelRequestsOf(profile: ModelProfile): number {
+  if (profile.provider === 'webllm' || profile.provider === 'wllama') return 1;
+  return profile.parallelRequests ?? DEFAULT_PARALLEL_REQUESTS;
+}
+
+/** What a profile's calls are limited per: its endpoint (the base URL without credentials), or the page's engine. */
+export function callEndpointOf(profile: ModelProfile): string {
+  switch (profile.provider) {
+    case 'openai-compatible':
+      return `openai-compatible:${splitUrlCredentials(profile.baseUrl).url.trim().replace(/\/+$/, '')}`;
+    case 'anthropic':
+      return `anthropic:${profile.baseUrl ? splitUrlCredentials(profile.baseUrl).url.trim().replace(/\/+$/, '') : 'https://api.anthropic.com'}`;
+    case 'webllm':
+    case 'wllama':
+      return `in-page:${profile.provider}`;
   }
 }
 

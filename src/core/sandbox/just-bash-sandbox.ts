@@ -1,4 +1,5 @@
 import { Bash } from 'just-bash';
+import { clampTimerMs } from '../limits.js';
 import { JUST_BASH_CAPABILITIES } from './capabilities.js';
 import { type ExecOptions, type ExecResult, type FileEntry, type Sandbox, SANDBOX_WORKDIR, TIMEOUT_EXIT_CODE } from './types.js';
 
@@ -40,7 +41,7 @@ export class JustBashSandbox implements Sandbox {
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     await this.ready;
     const started = performance.now();
-    const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
+    const timeoutMs = clampTimerMs(options.timeoutMs ?? this.defaultTimeoutMs);
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     options.signal?.addEventListener('abort', onAbort, { once: true });

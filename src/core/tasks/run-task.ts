@@ -44,7 +44,7 @@ export interface RunTaskOptions {
   now?: () => number;
 }
 
-const AGENT_ERROR_REASONS: AgentEndReason[] = ['model_error', 'format_errors'];
+const AGENT_ERROR_REASONS: AgentEndReason[] = ['model_error', 'format_errors', 'limit'];
 
 /**
  * A model error that says nothing about the agent, so the run is not a task outcome (not a fail to count, cache or

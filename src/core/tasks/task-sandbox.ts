@@ -1,3 +1,4 @@
+import { capText, LIMITS } from '../limits.js';
 import { SANDBOX_WORKDIR, type Sandbox } from '../sandbox/types.js';
 import { type Task, taskFilePath, taskWorkdir, VERIFIER_DIR, type VerifierResult } from './types.js';
 
@@ -26,5 +27,7 @@ export async function runVerifier(task: Task, sandbox: Sandbox): Promise<Verifie
   }
   await sandbox.writeFile(`${VERIFIER_DIR}/verify.sh`, task.verifier.script);
   const result = await sandbox.exec(`bash ${VERIFIER_DIR}/verify.sh`, { cwd: taskWorkdir(task), env: task.env, timeoutMs: task.verifierTimeoutSec * 1000 });
-  return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr, durationMs: result.durationMs, timedOut: result.timedOut };
+  // The verifier's output is kept in the run record: bounded, so a verifier printing megabytes cannot bloat the store.
+  const kept = (text: string) => capText(text, LIMITS.verifierOutputChars, 'verifier output');
+  return { exitCode: result.exitCode, stdout: kept(result.stdout), stderr: kept(result.stderr), durationMs: result.durationMs, timedOut: result.timedOut };
 }

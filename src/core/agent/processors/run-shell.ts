@@ -1,4 +1,5 @@
 import type { Hook } from '../../harness/schema.js';
+import { capText, LIMITS } from '../../limits.js';
 import { formatShellOutput } from '../tools/shell.js';
 import type { Processor } from './processor.js';
 
@@ -13,7 +14,10 @@ export const runShell: Processor<RunShellHook> = async (hook, context) => {
     signal: context.signal,
   });
   const ok = result.exitCode === 0;
-  const output = hook.params.showOutput === false ? `exit code: ${result.exitCode}` : formatShellOutput(result.stdout, result.stderr, result.exitCode);
+  // A hook printing 60 MB shows the agent its head and tail: hook output is bounded like tool output.
+  const output = hook.params.showOutput === false
+    ? `exit code: ${result.exitCode}`
+    : formatShellOutput(capText(result.stdout, LIMITS.hookOutputChars, 'hook output'), capText(result.stderr, LIMITS.hookOutputChars, 'hook output'), result.exitCode);
   const header = !ok && hook.params.failMessage ? `${hook.params.failMessage}\n` : '';
   return { ok, message: `${header}[hook ${hook.id}: ${hook.params.command}]\n${output}` };
 };

@@ -1,6 +1,6 @@
 import type { EvolutionEvent, StageOutcome } from '../events.js';
 import type { TaskPasses } from '../gate.js';
-import { rollout } from '../rollouts.js';
+import { RolloutWindow } from '../rollouts.js';
 import type { EvolutionRun } from '../run.js';
 
 /**
@@ -26,16 +26,26 @@ export async function* finalTestStage(run: EvolutionRun): AsyncGenerator<Evoluti
   const passes: Record<string, TaskPasses> = Object.fromEntries(versions.map((hash) => [hash, {}]));
   const runs: Record<string, Record<string, number>> = Object.fromEntries(versions.map((hash) => [hash, {}]));
   const unavailable = new Set<string>();
-  for (const item of plan.slice(0, planned)) {
-    const result = yield* rollout(run, { ...item, stage: 'final_test', finalTest: true });
-    if (result.kind === 'stop') return result;
-    state.finalTest.used += 1;
-    if (result.kind === 'unavailable') {
-      unavailable.add(`${item.harnessHash}|${item.taskId}`);
-      continue;
+  const plannedRollouts = new RolloutWindow(run, plan.slice(0, planned).map((item) => ({ ...item, stage: 'final_test' as const, finalTest: true })));
+  try {
+    for (const item of plan.slice(0, planned)) {
+      const taken = yield* plannedRollouts.take();
+      if (!taken) break;
+      const { result } = taken;
+      if (result.kind === 'stop') {
+        yield* await plannedRollouts.close('the evolution stopped before it was recorded');
+        return result;
+      }
+      state.finalTest.used += 1;
+      if (result.kind === 'unavailable') {
+        unavailable.add(`${item.harnessHash}|${item.taskId}`);
+        continue;
+      }
+      runs[item.harnessHash][item.taskId] = (runs[item.harnessHash][item.taskId] ?? 0) + 1;
+      passes[item.harnessHash][item.taskId] = (passes[item.harnessHash][item.taskId] ?? 0) + (result.record.outcome === 'pass' ? 1 : 0);
     }
-    runs[item.harnessHash][item.taskId] = (runs[item.harnessHash][item.taskId] ?? 0) + 1;
-    passes[item.harnessHash][item.taskId] = (passes[item.harnessHash][item.taskId] ?? 0) + (result.record.outcome === 'pass' ? 1 : 0);
+  } finally {
+    await plannedRollouts.close('not needed');
   }
   // Only whole, paired tasks count: every attempt of both versions ran.
   const complete = (hash: string, taskId: string) => runs[hash][taskId] === run.attempts && !unavailable.has(`${hash}|${taskId}`);

@@ -1,6 +1,6 @@
 import { CONTINUE, type EvolutionEvent, type EvolutionStop, type StageOutcome } from '../events.js';
 import { type GateDecision, type ObservedPasses, settle, statisticalFeasibility, type TaskPasses } from '../gate.js';
-import { runAttempts, rollout } from '../rollouts.js';
+import { RolloutWindow, type RolloutRequest, runAttempts } from '../rollouts.js';
 import type { EvolutionRun } from '../run.js';
 import type { CandidateRecord } from '../state.js';
 import { adaptiveOrder, fullOrder } from '../validation-order.js';
@@ -56,25 +56,42 @@ async function* validateCandidate(run: EvolutionRun, candidate: CandidateRecord,
     const observed: Record<string, ObservedPasses> = Object.fromEntries(ordered.map((taskId) => [taskId, { passes: 0, runs: 0 }]));
     const excluded: Array<{ taskId: string; reason: string }> = [];
     let decision: GateDecision | undefined;
-    for (const [taskId, index] of order) {
-      if (!(taskId in observed)) continue;
-      if (state.config.adaptiveValidation) {
-        const settled = settle(rule, run.splitOf, parent, observed, attempts);
-        if (settled.settled) {
-          decision = settled.decision;
-          break;
+    const requests: RolloutRequest[] = order.map(([taskId, index]) => ({ harnessHash: candidate.harnessHash, taskId, attempt: index + 1, stage: 'validate' }));
+    // The pool may run ahead of the decision; the gate reads results in this order only, so it settles at the same
+    // rollout at any pool size, and what ran ahead of it is dropped uncounted.
+    const plannedRollouts = new RolloutWindow(run, requests, (request) => !(request.taskId in observed));
+    try {
+      for (const request of requests) {
+        if (!(request.taskId in observed)) {
+          yield* plannedRollouts.skip();
+          continue;
         }
+        if (state.config.adaptiveValidation) {
+          const settled = settle(rule, run.splitOf, parent, observed, attempts);
+          if (settled.settled) {
+            decision = settled.decision;
+            break;
+          }
+        }
+        const taken = yield* plannedRollouts.take();
+        if (!taken) break;
+        const { result } = taken;
+        if (result.kind === 'stop') {
+          yield* await plannedRollouts.close('the evolution stopped before it was recorded');
+          return result.stop;
+        }
+        spent += 1;
+        if (result.kind === 'unavailable') {
+          excluded.push({ taskId: request.taskId, reason: result.reason });
+          delete observed[request.taskId];
+          continue;
+        }
+        observed[request.taskId].runs += 1;
+        if (result.record.outcome === 'pass') observed[request.taskId].passes += 1;
       }
-      const result = yield* rollout(run, { harnessHash: candidate.harnessHash, taskId, attempt: index + 1, stage: 'validate' });
-      if (result.kind === 'stop') return result.stop;
-      spent += 1;
-      if (result.kind === 'unavailable') {
-        excluded.push({ taskId, reason: result.reason });
-        delete observed[taskId];
-        continue;
-      }
-      observed[taskId].runs += 1;
-      if (result.record.outcome === 'pass') observed[taskId].passes += 1;
+      yield* await plannedRollouts.close('the gate\'s decision was already settled');
+    } finally {
+      await plannedRollouts.close('not needed');
     }
     if (!decision) {
       const settled = settle(rule, run.splitOf, parent, observed, attempts);

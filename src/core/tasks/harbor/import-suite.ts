@@ -1,3 +1,6 @@
+import { parseJsonBounded } from '../../bounded-parse.js';
+import { LIMITS, nestingMessage, valueDepthExceeds } from '../../limits.js';
+import { normalizeTask } from '../task-schema.js';
 import type { Task, TaskSuite } from '../types.js';
 import { validateTask } from '../validate-task.js';
 import { importHarborTask, importTerminalBenchTask, type TaskImport } from './import-task.js';
@@ -27,16 +30,19 @@ export interface ImportSuiteOptions {
  * `task.toml` (Harbor) or a `task.yaml` (Terminal-Bench); folders nested inside a task folder belong to it.
  */
 export function importSuite(input: FolderFiles, options: ImportSuiteOptions = {}): ImportedSuite {
-  const { files, binary } = decodeFolderFiles(input);
+  const { files, binary, latin1 } = decodeFolderFiles(input);
   const name = options.name?.trim() || 'imported';
   const result: ImportedSuite = { suite: { id: options.id ?? taskIdFrom(name), name, tasks: [] }, unsupported: [], notes: [] };
   const seen = new Set<string>();
-  const add = (task: Task) => {
-    if (seen.has(task.id)) {
-      result.unsupported.push({ task: task.id, reason: 'another task in this suite has the same id' });
+  const add = (loaded: Task) => {
+    if (seen.has(loaded.id)) {
+      result.unsupported.push({ task: loaded.id, reason: 'another task in this suite has the same id' });
       return;
     }
-    seen.add(task.id);
+    seen.add(loaded.id);
+    // Only the fields a task has, its time limits within the documented maximum.
+    const { task, notes } = normalizeTask(loaded);
+    for (const note of notes) result.notes.push({ task: task.id, note });
     result.suite.tasks.push(task);
   };
 
@@ -51,8 +57,8 @@ export function importSuite(input: FolderFiles, options: ImportSuiteOptions = {}
       if (!options.id && parsed.id) result.suite.id = parsed.id;
       for (const entry of parsed.tasks) {
         const task = entry as Partial<Task> | undefined;
-        const problems = validateTask(task);
-        if (problems.length) result.unsupported.push({ task: String(task?.id ?? '?'), reason: problems.join('; ') });
+        const problems = valueDepthExceeds(task) ? [nestingMessage(`task "${String((task as { id?: unknown })?.id ?? '?').slice(0, 100)}"`)] : validateTask(task);
+        if (problems.length) result.unsupported.push({ task: typeof task?.id === 'string' ? task.id.slice(0, 100) : '?', reason: problems.join('; ') });
         else add(task as Task);
       }
     }
@@ -60,7 +66,7 @@ export function importSuite(input: FolderFiles, options: ImportSuiteOptions = {}
 
   for (const root of taskRoots([...files.keys()])) {
     const folderName = root ? root.slice(root.lastIndexOf('/') + 1) : name;
-    const folder = subFolder({ files, binary }, root, folderName);
+    const folder = subFolder({ files, binary, latin1 }, root, folderName);
     const imported: TaskImport = folder.files.has('task.toml') ? importHarborTask(folder) : importTerminalBenchTask(folder);
     if (!imported.ok) {
       result.unsupported.push({ task: imported.id, reason: imported.reason });
@@ -97,16 +103,11 @@ function depth(path: string): number {
 }
 
 function parseSuiteJson(text: string, path: string): { id?: string; name?: string; tasks: unknown[] } | { error: string } {
-  let parsed: { id?: unknown; name?: unknown; tasks?: unknown };
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    return { error: `${path} is not valid JSON: ${(error as Error).message}` };
-  }
-  if (!parsed || !Array.isArray(parsed.tasks)) return { error: `${path} has no "tasks" array` };
-  return {
-    id: typeof parsed.id === 'string' ? parsed.id : undefined,
-    name: typeof parsed.name === 'string' ? parsed.name : typeof parsed.id === 'string' ? parsed.id : undefined,
-    tasks: parsed.tasks,
-  };
+  const read = parseJsonBounded(text, path, LIMITS.suiteFileNestingDepth);
+  if (!read.ok) return { error: read.message };
+  const parsed = read.value as { id?: unknown; name?: unknown; tasks?: unknown } | null;
+  if (!parsed || typeof parsed !== 'object' || !Array.isArray(parsed.tasks)) return { error: `${path} has no "tasks" array` };
+  // A suite's id and name are shown and used in keys: text only, of a readable length.
+  const label = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim().slice(0, 200) : undefined);
+  return { id: label(parsed.id), name: label(parsed.name) ?? label(parsed.id), tasks: parsed.tasks };
 }

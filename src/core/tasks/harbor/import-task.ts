@@ -1,5 +1,4 @@
-import { parse as parseToml } from 'smol-toml';
-import { parse as parseYaml } from 'yaml';
+import { parseTomlBounded, parseYamlBounded } from '../../bounded-parse.js';
 import { SANDBOX_WORKDIR, type SandboxCapability } from '../../sandbox/types.js';
 import type { Task } from '../types.js';
 import { type BuildContext, type DockerReplay, replayDockerfile } from './dockerfile.js';
@@ -30,15 +29,15 @@ export function importHarborTask(folder: TaskFolder): TaskImport {
   const notes: string[] = [];
   const fail = (reason: string): TaskImport => ({ ok: false, id, reason, notes });
 
-  let config: Record<string, unknown>;
-  try {
-    config = parseToml(folder.files.get('task.toml') ?? '') as Record<string, unknown>;
-  } catch (error) {
-    return fail(`task.toml is not valid TOML: ${firstLine((error as Error).message)}`);
-  }
+  if (folder.binary.has('task.toml')) return fail('task.toml is not UTF-8 text');
+  const toml = parseTomlBounded(folder.files.get('task.toml') ?? '', 'task.toml');
+  if (!toml.ok) return fail(toml.message);
+  const config = table(toml.value);
   const metadata = table(config.metadata);
+  if (folder.binary.has('instruction.md')) return fail('instruction.md is not text (it holds NUL bytes); save it as UTF-8 text');
   const instructionText = folder.files.get('instruction.md');
   if (!instructionText?.trim()) return fail('instruction.md is missing or empty');
+  if (folder.latin1?.has('instruction.md')) notes.push('instruction.md is not UTF-8; it was read as Windows-1252 (Latin-1)');
 
   const environment = table(config.environment);
   const dockerfile = folder.files.get('environment/Dockerfile');
@@ -109,12 +108,10 @@ export function importTerminalBenchTask(folder: TaskFolder): TaskImport {
   const notes: string[] = [];
   const fail = (reason: string): TaskImport => ({ ok: false, id, reason, notes });
 
-  let config: Record<string, unknown>;
-  try {
-    config = table(parseYaml(folder.files.get('task.yaml') ?? ''));
-  } catch (error) {
-    return fail(`task.yaml is not valid YAML: ${firstLine((error as Error).message)}`);
-  }
+  if (folder.binary.has('task.yaml')) return fail('task.yaml is not UTF-8 text');
+  const yaml = parseYamlBounded(folder.files.get('task.yaml') ?? '', 'task.yaml');
+  if (!yaml.ok) return fail(yaml.message);
+  const config = table(yaml.value);
   const instructionText = instructionOf(config);
   if (!instructionText) return fail('task.yaml has no instruction');
 
@@ -277,12 +274,9 @@ function scriptsProblem(files: ReadonlyMap<string, string>, prefix: string, path
 function composeProblem(folder: TaskFolder, path: string): string | undefined {
   const text = folder.files.get(path);
   if (text === undefined) return undefined;
-  let services: string[];
-  try {
-    services = Object.keys(table(table(parseYaml(text)).services));
-  } catch (error) {
-    return `${path} is not valid YAML: ${firstLine((error as Error).message)}`;
-  }
+  const parsed = parseYamlBounded(text, path);
+  if (!parsed.ok) return parsed.message;
+  const services = Object.keys(table(table(parsed.value).services));
   if (services.length > 1) return `${path} starts ${services.length} services (${services.join(', ')}); the sandbox runs one shell and no services`;
   return undefined;
 }
@@ -327,14 +321,10 @@ function instructionOf(config: Record<string, unknown>): string | undefined {
 
 /** solution.yaml: a list of `{command: "...", …}` (sent to a terminal one after another) → a script. */
 function solutionCommands(text: string): string | undefined {
-  try {
-    const steps = parseYaml(text) as unknown;
-    if (!Array.isArray(steps)) return undefined;
-    const commands = steps.map((step) => (typeof step === 'string' ? step : table(step).command)).filter((command): command is string => typeof command === 'string');
-    return commands.length ? `${commands.join('\n')}\n` : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = parseYamlBounded(text, 'solution.yaml');
+  if (!parsed.ok || !Array.isArray(parsed.value)) return undefined;
+  const commands = parsed.value.map((step) => (typeof step === 'string' ? step : table(step).command)).filter((command): command is string => typeof command === 'string');
+  return commands.length ? `${commands.join('\n')}\n` : undefined;
 }
 
 function titleOf(metadata: Record<string, unknown>, instruction: string, name: string): string {
@@ -365,8 +355,4 @@ function stringOr(value: unknown, fallback: string): string {
 
 function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0].slice(0, 200);
 }

@@ -8,6 +8,8 @@ export interface TaskFolder {
   files: ReadonlyMap<string, string>;
   /** Paths whose bytes are not UTF-8 text; a task cannot carry them (initial files and verifier files are text). */
   binary: ReadonlySet<string>;
+  /** Text files that were not UTF-8 and were read as Windows-1252 (Latin-1) instead; the importer notes them. */
+  latin1?: ReadonlySet<string>;
 }
 
 /** What a loader hands the importer: path → text or raw bytes, paths relative to what the user picked. */
@@ -33,28 +35,43 @@ export function decodeText(bytes: Uint8Array): string | undefined {
   }
 }
 
+/**
+ * Files written by people in an editor, which may be saved in an older single-byte encoding: when such a file is not
+ * UTF-8 (and has no NUL byte, so it is not binary) it is read as Windows-1252, the superset of Latin-1 editors use.
+ */
+const PROSE_FILE = /(^|\/)instruction\.md$/i;
+
 /** Normalize paths and decode contents; binary files are kept by name only. */
-export function decodeFolderFiles(files: FolderFiles): { files: Map<string, string>; binary: Set<string> } {
+export function decodeFolderFiles(files: FolderFiles): { files: Map<string, string>; binary: Set<string>; latin1: Set<string> } {
   const text = new Map<string, string>();
   const binary = new Set<string>();
+  const latin1 = new Set<string>();
   for (const [rawPath, content] of files) {
     const path = normalizeFolderPath(rawPath);
     if (!path) continue;
     if (typeof content === 'string') text.set(path, content);
     else {
       const decoded = decodeText(content);
-      if (decoded === undefined) binary.add(path);
-      else text.set(path, decoded);
+      if (decoded !== undefined) text.set(path, decoded);
+      else if (PROSE_FILE.test(path) && !content.includes(0)) {
+        text.set(path, new TextDecoder('windows-1252').decode(content));
+        latin1.add(path);
+      } else binary.add(path);
     }
   }
-  return { files: text, binary };
+  return { files: text, binary, latin1 };
 }
 
 /** The files under `prefix/` (or all, for ''), with the prefix removed. */
-export function subFolder(folder: Pick<TaskFolder, 'files' | 'binary'>, prefix: string, name: string): TaskFolder {
+export function subFolder(folder: Pick<TaskFolder, 'files' | 'binary' | 'latin1'>, prefix: string, name: string): TaskFolder {
   const strip = (path: string) => (prefix ? (path.startsWith(`${prefix}/`) ? path.slice(prefix.length + 1) : undefined) : path);
   const files = new Map<string, string>();
   const binary = new Set<string>();
+  const latin1 = new Set<string>();
+  for (const path of folder.latin1 ?? []) {
+    const inner = strip(path);
+    if (inner !== undefined) latin1.add(inner);
+  }
   for (const [path, content] of folder.files) {
     const inner = strip(path);
     if (inner !== undefined) files.set(inner, content);
@@ -63,7 +80,7 @@ export function subFolder(folder: Pick<TaskFolder, 'files' | 'binary'>, prefix: 
     const inner = strip(path);
     if (inner !== undefined) binary.add(inner);
   }
-  return { name, files, binary };
+  return { name, files, binary, latin1 };
 }
 
 /** `My Task_2` → `my-task-2`: a valid task id from a folder name. */

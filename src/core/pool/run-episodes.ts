@@ -1,0 +1,89 @@
+import type { AgentEvent } from '../agent/events.js';
+import type { HarnessDocument } from '../harness/schema.js';
+import type { ChatModel } from '../model/types.js';
+import type { SandboxFactory } from '../sandbox/types.js';
+import { runTask, type TaskRunResult } from '../tasks/run-task.js';
+import type { Task } from '../tasks/types.js';
+import { OrderedPool } from './ordered-pool.js';
+
+/** One episode to run: a task and which attempt at it this is (1…). */
+export interface Episode {
+  task: Task;
+  attempt: number;
+}
+
+export interface RunEpisodesOptions {
+  harness: HarnessDocument;
+  harnessHash: string;
+  model: ChatModel;
+  createSandbox: SandboxFactory;
+  /** Most episodes at once (default 1). Results come back in the order the episodes were given, whatever it is. */
+  concurrency?: number;
+  /** Stops every running episode; episodes not started then never start. */
+  signal?: AbortSignal;
+  /** Before an episode starts (in the pool, so possibly out of order): e.g. create its run record. */
+  onEpisodeStart?: (episode: Episode, index: number) => void | Promise<void>;
+  /** Each agent event of an episode as it happens (episodes interleave). */
+  onEpisodeEvent?: (episode: Episode, index: number, event: AgentEvent) => void | Promise<void>;
+  /** An episode's result, in the order the episodes were given: record it here. */
+  onEpisodeEnd?: (episode: Episode, index: number, result: TaskRunResult) => void | Promise<void>;
+}
+
+export interface EpisodeResult {
+  episode: Episode;
+  result: TaskRunResult;
+}
+
+/** Every task × attempts 1…k, task by task: the plan `self-harness run` and the Run panel use. */
+export function episodesOf(tasks: readonly Task[], attempts = 1): Episode[] {
+  return tasks.flatMap((task) => Array.from({ length: attempts }, (_, index) => ({ task, attempt: index + 1 })));
+}
+
+/**
+ * Run episodes (agent, then verifier, each in its own fresh sandbox) with at most `concurrency` at once, and hand their
+ * results back in the order given — so what is recorded is the same at any pool size. When `signal` aborts, running
+ * episodes are stopped and their results dropped; the results returned are those that finished before it.
+ *
+ * ```ts
+ * import { episodesOf, runEpisodes } from './src/core/pool/run-episodes.js';
+ * const results = await runEpisodes(episodesOf(tasks, 2), { harness, harnessHash, model, createSandbox, concurrency: 4 });
+ * ```
+ */
+export async function runEpisodes(episodes: readonly Episode[], options: RunEpisodesOptions): Promise<EpisodeResult[]> {
+  const pool = new OrderedPool<Episode, TaskRunResult, never>(
+    episodes,
+    async (episode, index, { signal }) => {
+      await options.onEpisodeStart?.(episode, index);
+      return runTask({
+        task: episode.task,
+        harness: options.harness,
+        harnessHash: options.harnessHash,
+        model: options.model,
+        createSandbox: options.createSandbox,
+        signal,
+        onEvent: options.onEpisodeEvent ? (event) => options.onEpisodeEvent!(episode, index, event) : undefined,
+      });
+    },
+    { concurrency: options.concurrency ?? 1, signal: options.signal },
+  );
+  const results: EpisodeResult[] = [];
+  try {
+    while (!options.signal?.aborted) {
+      const next = await drain(pool.take());
+      if (!next || options.signal?.aborted) break;
+      await options.onEpisodeEnd?.(next.job, next.index, next.result);
+      results.push({ episode: next.job, result: next.result });
+    }
+  } finally {
+    await pool.close();
+  }
+  return results;
+}
+
+/** Run a generator that yields nothing to its end. */
+async function drain<Result>(generator: AsyncGenerator<never, Result>): Promise<Result> {
+  while (true) {
+    const step = await generator.next();
+    if (step.done) return step.value;
+  }
+}
