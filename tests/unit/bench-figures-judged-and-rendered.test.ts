@@ -14,6 +14,7 @@ import {
   skipped,
 } from '../../bench/figure.js';
 import { modelTime } from '../../bench/model-time.js';
+import { comparableOutput } from '../../bench/shell-commands.js';
 
 // The pure parts of `npm run bench`: statistics, PASS / MISS / SKIP, and bench/RESULTS.md. No timing is asserted.
 
@@ -126,5 +127,19 @@ describe('B8 model time from a stored trace', () => {
   it('counts a call cut off by the time limit, which ends in a model-error, and a retried call up to its last answer', () => {
     expect(modelTime([at('model-request', 0), at('model-error', 120_000), at('run-end', 120_001)])).toBe(120_000);
     expect(modelTime([at('model-request', 0), at('model-error', 100), at('model-error', 900), at('model-response', 1500), at('tool-call', 1501)])).toBe(1500);
+  });
+});
+
+describe('B1 output comparison between native bash and just-bash', () => {
+  it('ignores how counts are padded, but not what they are', () => {
+    expect(comparableOutput('sort | uniq', '      2 a\n      1 b\n')).toBe(comparableOutput('sort | uniq', '  2 a\n  1 b\n'));
+    expect(comparableOutput('sort | uniq', '      2 a\n')).not.toBe(comparableOutput('sort | uniq', '  3 a\n'));
+  });
+
+  it('compares only the names `ls -la` lists', () => {
+    const native = 'total 8\ndrwxr-xr-x 2 root root 4096 Nov 30 02:58 .\ndrwxr-xr-x 3 root root 4096 Nov 30 02:58 ..\ndrwxr-xr-x 2 root root 4096 Nov 30 02:58 deep\n-rw-r--r-- 1 root root 4 Nov 30 02:58 f.txt\n';
+    const justBash = 'total 11\ndrwxr-xr-x 1 user user     0 Jan  1 00:00 .\ndrwxr-xr-x 1 user user     0 Jan  1 00:00 ..\ndrwxr-xr-x 1 user user     0 Nov 30 02:58 deep/\n-rw-r--r-- 1 user user     4 Nov 30 02:58 f.txt\n';
+    expect(comparableOutput('ls', native)).toBe(comparableOutput('ls', justBash));
+    expect(comparableOutput('ls', native)).not.toBe(comparableOutput('ls', justBash.replace('f.txt', 'g.txt')));
   });
 });
