@@ -154,10 +154,10 @@ export function renderResultsMarkdown(results: BenchResults): string {
   const lines = [
     '# Benchmark results',
     '',
-    `Written by \`npm run bench\` (${results.generatedBy}); how each figure is measured: [README.md](README.md).`,
+    `Written by \`${results.generatedBy}\`${results.generatedBy.includes('--only') ? ' (the other figures are kept from an earlier run)' : ''}; each figure says when it was measured and the load at that moment. How each figure is measured: [README.md](README.md).`,
     '',
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${formatNumber(machine.memoryGiB)} GiB memory, ${machine.platform}; Node ${machine.node}; ${machine.chromium}. ` +
-      `Load average at the start: ${machine.loadAverage.map((load) => load.toFixed(2)).join(' / ')} (1 / 5 / 15 min) — a shared machine, so absolute times are noisy; the ratios compare figures measured side by side.`,
+      `Load average when the last run started: ${machine.loadAverage.map((load) => load.toFixed(2)).join(' / ')} (1 / 5 / 15 min) — a shared machine, so absolute times are noisy; the ratios compare figures measured side by side.`,
     `Date: ${results.date}.`,
     '',
     '| figure | check | measured | baseline | target | status |',

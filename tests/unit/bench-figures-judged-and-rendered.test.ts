@@ -100,7 +100,7 @@ describe('bench/RESULTS.md', () => {
   it('names the machine it ran on and its load', () => {
     expect(markdown).toContain('Test CPU @ 2.80GHz, 2 cores, 23.5 GiB memory');
     expect(markdown).toContain('Node v20.20.2; Chromium 156.0.8078.108');
-    expect(markdown).toContain('3.32 / 2.21 / 2.09');
+    expect(markdown).toContain('Load average when the last run started: 3.32 / 2.21 / 2.09');
     expect(markdown).toContain('Date: 2026-11-30T02:30:00.000Z');
   });
 
