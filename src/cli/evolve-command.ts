@@ -273,7 +273,7 @@ ${CONCURRENCY_USAGE}
           budget: existing.state ? budgetGiven(values, settings) : undefined,
           // The printer is a subscriber: one line per event worth a line, with the stage's exact rollout count.
           onEvent: (event, current) => {
-            progress = advanceProgress(progress ?? initialProgress(current), event, current);
+            progress = advanceProgress(progress ?? initialProgress(current, concurrency), event, current);
             const message = describeEvolutionEvent(event);
             if (message === undefined) return;
             const left = progress.remainingMs !== undefined ? `, ~${Math.round(progress.remainingMs / 1000)}s left` : '';

@@ -3,7 +3,8 @@ import type { HarnessDocument } from '../core/harness/schema.js';
 import { chooseActionProtocol } from '../core/model/probe-tool-calling.js';
 import type { ChatModel } from '../core/model/types.js';
 import type { SandboxFactory } from '../core/sandbox/types.js';
-import { runTask, type TaskRunResult } from '../core/tasks/run-task.js';
+import { type Episode, runEpisodes } from '../core/pool/run-episodes.js';
+import type { TaskRunResult } from '../core/tasks/run-task.js';
 import { suiteHash } from '../core/tasks/suite-hash.js';
 import type { Task } from '../core/tasks/types.js';
 import type { BatchRecord, StudioDatabase } from './db.js';
@@ -32,6 +33,8 @@ export interface RunBatchOptions {
   model: ChatModel;
   createSandbox: SandboxFactory;
   signal?: AbortSignal;
+  /** Tasks run at once, each in its own sandbox (default 1). Outcomes do not depend on it. */
+  concurrency?: number;
   onProgress?: (progress: TaskProgress[]) => void;
   onBatch?: (batch: BatchRecord) => void;
   /** Told when the run changes how it talks to the model, e.g. native tool calls turned out unavailable. */
@@ -39,8 +42,8 @@ export interface RunBatchOptions {
 }
 
 /**
- * Run tasks one after another with one harness and one model, persisting each run and its trace as it goes.
- * Sequential on purpose: one local model and one sandbox worker at a time keep a laptop responsive.
+ * Run tasks with one harness and one model, `concurrency` at once (each in its own sandbox; an in-page model still
+ * answers one call at a time, its profile's limit), persisting each run and its trace as it goes.
  */
 export async function runBatch(options: RunBatchOptions): Promise<{ batch: BatchRecord; progress: TaskProgress[] }> {
   const { db, tasks, harness } = options;
@@ -55,34 +58,45 @@ export async function runBatch(options: RunBatchOptions): Promise<{ batch: Batch
   options.onBatch?.(batch);
   publish();
   try {
-    for (const [index, task] of tasks.entries()) {
-      if (options.signal?.aborted) break;
-      const item = progress[index];
+    // Attempt numbers first, in task order, so they do not depend on which episode starts first.
+    const episodes: Array<Episode & { previous: number }> = [];
+    for (const task of tasks) {
       const previous = await db.runs.where('[harnessHash+modelId+taskId+attempt]').between([options.harnessHash, model.id, task.id, 0], [options.harnessHash, model.id, task.id, Infinity]).count();
-      const run = await startRun(db, { batchId: batch.id, harnessHash: options.harnessHash, modelId: model.id, taskId: task.id, suiteId: options.suiteId, attempt: previous + 1 });
-      Object.assign(item, { status: 'running', runId: run.id });
-      publish();
-      const recorder = new TraceRecorder(db, run.id);
-      const result = await runTask({
-        task,
-        harness,
-        harnessHash: options.harnessHash,
-        model,
-        createSandbox: options.createSandbox,
-        signal: options.signal,
-        onEvent: (event) => {
-          recorder.record(event);
-          if ('step' in event) item.step = event.step;
-          item.lastEvent = event.type;
-          item.fraction = Math.min(0.99, item.step / harness.policies.maxSteps);
-          publish();
-        },
-      });
-      await recorder.flush();
-      await finishRun(db, run.id, result);
-      Object.assign(item, { status: 'done', fraction: 1, result });
-      publish();
+      const earlier = episodes.filter((episode) => episode.task.id === task.id).length;
+      episodes.push({ task, attempt: previous + earlier + 1, previous });
     }
+    const recorders = new Map<number, { runId: string; recorder: TraceRecorder }>();
+    await runEpisodes(episodes, {
+      harness,
+      harnessHash: options.harnessHash,
+      model,
+      createSandbox: options.createSandbox,
+      concurrency: options.concurrency ?? 1,
+      signal: options.signal,
+      onEpisodeStart: async ({ task, attempt }, index) => {
+        const run = await startRun(db, { batchId: batch.id, harnessHash: options.harnessHash, modelId: model.id, taskId: task.id, suiteId: options.suiteId, attempt });
+        recorders.set(index, { runId: run.id, recorder: new TraceRecorder(db, run.id) });
+        Object.assign(progress[index], { status: 'running', runId: run.id });
+        publish();
+      },
+      onEpisodeEvent: (_episode, index, event) => {
+        const item = progress[index];
+        recorders.get(index)?.recorder.record(event);
+        if ('step' in event) item.step = event.step;
+        item.lastEvent = event.type;
+        item.fraction = Math.min(0.99, item.step / harness.policies.maxSteps);
+        publish();
+      },
+      // Each run is finished when it ends (a stopped one too), whatever the order.
+      onEpisodeFinish: async (_episode, index, result) => {
+        const running = recorders.get(index);
+        if (!running) return;
+        await running.recorder.flush();
+        await finishRun(db, running.runId, result);
+        Object.assign(progress[index], { status: 'done', fraction: 1, result });
+        publish();
+      },
+    });
   } finally {
     await finishBatch(db, batch.id);
   }

@@ -145,4 +145,6 @@ export const SETTINGS = {
   activeHarnessHash: 'activeHarnessHash',
   /** `just-bash` (default) or `webcontainer`: what runs the agent's commands. */
   sandboxPreference: 'sandboxPreference',
+  /** Episodes a batch or an evolution runs at once on this page (the Run panel's "Episodes at once"). */
+  poolSize: 'poolSize',
 } as const;

@@ -10,7 +10,7 @@ import { ProgressBar } from './ProgressBar.js';
 import { SandboxPicker } from './SandboxPicker.js';
 import { TaskProgressRow } from './TaskProgressRow.js';
 import { explainLoadError, type ModelLoader } from './use-model-loader.js';
-import type { SandboxChoice } from './use-sandbox-choice.js';
+import { poolSizeFor, type SandboxChoice } from './use-sandbox-choice.js';
 
 interface Props {
   db: StudioDatabase;
@@ -25,7 +25,7 @@ interface Props {
   onRunsChanged(): void;
 }
 
-/** Step 4: run the selected tasks one after another with the active harness and model, in the chosen sandbox. */
+/** Step 4: run the selected tasks with the active harness and model, in the chosen sandbox, "episodes at once" at a time. */
 export function RunPanel({ db, suiteId, suiteName, profile, harness, tasks, loader, sandbox, onRunsChanged }: Props) {
   const [progress, setProgress] = useState<TaskProgress[]>([]);
   const [running, setRunning] = useState(false);
@@ -67,7 +67,8 @@ export function RunPanel({ db, suiteId, suiteName, profile, harness, tasks, load
     try {
       if (abort.signal.aborted) return;
       // Never throws: a WebContainer that cannot start falls back to the embedded sandbox, and the picker says why.
-      const { factory: createSandbox } = await sandbox.resolve();
+      const choice = await sandbox.resolve();
+      const createSandbox = choice.factory;
       if (abort.signal.aborted) return;
       let statuses = '';
       await runBatch({
@@ -79,6 +80,7 @@ export function RunPanel({ db, suiteId, suiteName, profile, harness, tasks, load
         harnessHash: harness.hash,
         model,
         createSandbox,
+        concurrency: poolSizeFor(choice, sandbox.poolSize),
         signal: abort.signal,
         onNotice: setNotice,
         onProgress: (next) => {
@@ -113,7 +115,7 @@ export function RunPanel({ db, suiteId, suiteName, profile, harness, tasks, load
       step={4}
       title="Run"
       testId="run-panel"
-      help="Runs the selected tasks one at a time, each in a fresh sandbox inside this tab. Every step is saved as it happens, so a trace survives a reload."
+      help="Runs the selected tasks, several at once if you like (Episodes at once), each in a fresh sandbox inside this tab. Every step is saved as it happens, so a trace survives a reload."
     >
       <SandboxPicker choice={sandbox} disabled={running} />
       <div className="run-controls" data-testid="run-controls" data-state={running ? 'running' : 'idle'}>

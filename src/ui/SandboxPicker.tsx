@@ -1,8 +1,10 @@
-import type { SandboxChoice } from './use-sandbox-choice.js';
+import { DEFAULT_PAGE_POOL_CAP, MAX_PAGE_POOL_SIZE, type SandboxChoice } from './use-sandbox-choice.js';
 
 /** "Sandbox: embedded just-bash / WebContainer", and what happened when a WebContainer was tried. */
 export function SandboxPicker({ choice, disabled }: { choice: SandboxChoice; disabled?: boolean }) {
   const { preference, status } = choice;
+  // A WebContainer runs one task at a time; when it cannot start, runs use the embedded sandbox and the pool again.
+  const oneAtATime = preference === 'webcontainer' && status.state !== 'fallback';
   return (
     <div className="sandbox-picker">
       <fieldset className="segmented" data-testid="sandbox-choice" disabled={disabled}>
@@ -26,6 +28,27 @@ export function SandboxPicker({ choice, disabled }: { choice: SandboxChoice; dis
           </>
         )}
       </p>
+      <label className="field pool-size">
+        <span>Episodes at once</span>
+        <input
+          type="number"
+          min={1}
+          max={MAX_PAGE_POOL_SIZE}
+          step={1}
+          value={choice.poolSize}
+          disabled={disabled || oneAtATime}
+          onChange={(event) => {
+            const size = Number(event.target.value);
+            if (Number.isFinite(size) && event.target.value !== '') choice.choosePoolSize(size);
+          }}
+          data-testid="pool-size"
+        />
+        <span className="muted">
+          {oneAtATime
+            ? 'The WebContainer runs one task at a time.'
+            : `Each in its own sandbox worker (1–${MAX_PAGE_POOL_SIZE}; default one per core, at most ${DEFAULT_PAGE_POOL_CAP}). Outcomes and decisions are the same at any size; an in-page model still answers one call at a time.`}
+        </span>
+      </label>
     </div>
   );
 }

@@ -52,7 +52,7 @@ export function Workbench({ boot }: { boot: StudioBoot }) {
   const selectedTaskIds = useMemo(() => new Set(selectedTaskList), [selectedTaskList]);
   const [runsVersion, setRunsVersion] = useState(0);
   const loader = useModelLoader();
-  const sandbox = useSandboxChoice(db, boot.sandboxPreference);
+  const sandbox = useSandboxChoice(db, boot.sandboxPreference, boot.poolSize);
 
   const [suite, setSuite] = useState<TaskSuite>(builtinSuite);
   const [unsupportedAtLoad, setUnsupportedAtLoad] = useState<UnsupportedTask[]>([]);

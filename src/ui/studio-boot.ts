@@ -12,6 +12,8 @@ export interface StudioBoot {
   profiles: ModelProfile[];
   activeProfile?: ModelProfile;
   sandboxPreference: SandboxPreference;
+  /** Episodes at once, as last chosen; undefined until the user picks one (then the machine's default). */
+  poolSize?: number;
   /** Runs left `running` by a closed tab, now marked as interrupted. */
   recoveredRuns: number;
 }
@@ -36,13 +38,14 @@ export function bootStudio(): Promise<StudioBoot> {
 async function openStudio(db: StudioDatabase): Promise<StudioBoot> {
   await db.open();
   // Independent reads and writes go together: the start page waits for all of them.
-  const [recoveredRuns, defaultVersion, activeHash, profiles, activeProfileId, sandboxSetting] = await Promise.all([
+  const [recoveredRuns, defaultVersion, activeHash, profiles, activeProfileId, sandboxSetting, poolSize] = await Promise.all([
     recoverInterruptedRuns(db),
     saveHarnessVersion(db, createDefaultHarness(), { source: 'default', label: DEFAULT_HARNESS_LABEL }),
     getSetting<string | undefined>(db, SETTINGS.activeHarnessHash, undefined),
     listModelProfiles(db),
     getActiveModelProfileId(db),
     getSetting<string>(db, SETTINGS.sandboxPreference, 'just-bash'),
+    getSetting<number | undefined>(db, SETTINGS.poolSize, undefined),
   ]);
   let activeHarness = activeHash ? await db.harnesses.get(activeHash) : undefined;
   if (!activeHarness) {
@@ -51,5 +54,5 @@ async function openStudio(db: StudioDatabase): Promise<StudioBoot> {
   }
   const activeProfile = profiles.find((profile) => profile.id === activeProfileId);
   const sandboxPreference = sandboxSetting === 'webcontainer' ? 'webcontainer' : 'just-bash';
-  return { db, activeHarness, profiles, activeProfile, sandboxPreference, recoveredRuns };
+  return { db, activeHarness, profiles, activeProfile, sandboxPreference, poolSize: typeof poolSize === 'number' ? poolSize : undefined, recoveredRuns };
 }

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { clampConcurrency } from '../core/pool/ordered-pool.js';
 import { createSandboxFactory, type SandboxFactoryChoice, type SandboxPreference } from '../platform/sandbox-choice.js';
 import type { StudioDatabase } from '../store/db.js';
 import { SETTINGS, setSetting } from '../store/studio-store.js';
@@ -18,10 +19,40 @@ export interface SandboxChoice {
   choose(preference: SandboxPreference): void;
   /** The factory a run or an evolution uses now (the embedded one when a WebContainer cannot start). */
   resolve(): Promise<SandboxFactoryChoice>;
+  /** Episodes a batch or an evolution runs at once, each in its own sandbox worker (results do not depend on it). */
+  poolSize: number;
+  /** Save the pool size (clamped to 1…`MAX_PAGE_POOL_SIZE`). */
+  choosePoolSize(size: number): void;
+}
+
+/** The most episodes this page runs at once, whatever is asked: each holds a sandbox worker. */
+export const MAX_PAGE_POOL_SIZE = 8;
+/** The default is one per core, at most this many. */
+export const DEFAULT_PAGE_POOL_CAP = 4;
+
+export function defaultPagePoolSize(): number {
+  return clampConcurrency(typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1, DEFAULT_PAGE_POOL_CAP);
+}
+
+/**
+ * The pool size a run uses with a factory: a WebContainer is one per page and runs one task at a time; the embedded
+ * sandbox gives each episode its own worker.
+ */
+export function poolSizeFor(choice: SandboxFactoryChoice, poolSize: number): number {
+  return choice.kind === 'webcontainer' ? 1 : poolSize;
 }
 
 /** The sandbox setting shared by the Run panel and the Evolve page; persisted in the settings table. */
-export function useSandboxChoice(db: StudioDatabase, initial: SandboxPreference): SandboxChoice {
+export function useSandboxChoice(db: StudioDatabase, initial: SandboxPreference, initialPoolSize?: number): SandboxChoice {
+  const [poolSize, setPoolSize] = useState(() => (initialPoolSize === undefined ? defaultPagePoolSize() : clampConcurrency(initialPoolSize, MAX_PAGE_POOL_SIZE)));
+  const choosePoolSize = useCallback(
+    (size: number) => {
+      const next = clampConcurrency(size, MAX_PAGE_POOL_SIZE);
+      setPoolSize(next);
+      void setSetting(db, SETTINGS.poolSize, next);
+    },
+    [db],
+  );
   const [preference, setPreference] = useState<SandboxPreference>(initial);
   const [status, setStatus] = useState<SandboxStatus>({ state: initial === 'webcontainer' ? 'starting' : 'embedded' });
   const latest = useRef(preference);
@@ -53,5 +84,5 @@ export function useSandboxChoice(db: StudioDatabase, initial: SandboxPreference)
     if (initial === 'webcontainer') void resolve();
   }, [initial, resolve]);
 
-  return { preference, status, choose, resolve };
+  return { preference, status, choose, resolve, poolSize, choosePoolSize };
 }

@@ -59,8 +59,9 @@ describe('a sandbox worker that is broken', () => {
     await runAndWaitUntilIdle(page);
     expect(await page.locator(row).getAttribute('data-outcome')).toBe('infra_error');
     expect(await textOf(page, `${row} [data-testid="task-progress-reason"]`)).toMatch(/^could not prepare the task: the sandbox worker failed: SyntaxError: Unexpected token/);
-    // The task never reached the model.
-    expect(model!.requests.length).toBe(requestsBefore);
+    // The task never reached the model: the only request is the run's tool-calling probe, sent before any task starts.
+    const sent = model!.requests.slice(requestsBefore);
+    expect(sent.every((request) => JSON.stringify(request.messages).includes('Call the finish tool now.'))).toBe(true);
     // The run is saved with its outcome, not left running.
     await page.locator(`[data-testid="run-row"][data-task-id="${TASK.id}"][data-outcome="infra_error"]`).first().waitFor();
 

@@ -66,7 +66,8 @@ describe('Content-Security-Policy', () => {
     expect(await page.locator(`[data-testid="task-progress"][data-task-id="${taskId}"]`).getAttribute('data-outcome')).toMatch(/pass|fail/);
     expect(model!.requests.length).toBeGreaterThanOrEqual(2);
 
-    // Monaco and its JSON worker: a syntax error in the harness gets a squiggle.
+    // Monaco and its JSON worker (loaded when the code editor is opened): a syntax error in the harness gets a squiggle.
+    await page.getByTestId('harness-open-editor').click();
     await page.locator('[data-testid="harness-monaco"] .monaco-editor .view-lines').waitFor();
     await page.locator('[data-testid="harness-monaco"] .monaco-editor .view-lines').click();
     await page.keyboard.press('Control+End');

@@ -23,6 +23,8 @@ const FETCH_HINT = 'bash scripts/fetch-test-model.sh';
 // Small limits keep the test near five minutes on two cores: the model decodes ~10–20 tokens/s here.
 const MAX_STEPS = 3;
 const MAX_OUTPUT_TOKENS = 160;
+const MINING_ANSWER_TOKENS = 512;
+const PROPOSAL_ANSWER_TOKENS = 640;
 const EPISODE_TASK = 'organize-inbox-by-extension';
 const EVOLVE_TASKS = [EPISODE_TASK, 'flatten-nested-tree', 'normalize-line-endings', 'jq-active-admins'];
 
@@ -143,6 +145,26 @@ async function readEvolution(page: Page): Promise<{ status: string; stopReason?:
   );
 }
 
+/**
+ * Waits for the evolution to end (done, failed or paused), printing its stage and rollout count as they change, so a
+ * slow machine's log says how far it got; past the limit, fails with that.
+ */
+async function waitForEvolutionEnd(page: Page, limitMs: number): Promise<void> {
+  const ended = page.locator('[data-testid="evolution-view"][data-status="done"], [data-testid="evolution-view"][data-status="failed"], [data-testid="evolution-view"][data-status="paused"]');
+  const started = Date.now();
+  let last = '';
+  while (Date.now() - started < limitMs) {
+    if (await ended.count()) return;
+    const stage = (await page.getByTestId('evolve-stage').textContent().catch(() => null))?.trim() ?? '?';
+    const progress = (await page.getByTestId('evolve-progress').textContent().catch(() => null))?.trim() ?? '';
+    const line = `${stage} ${progress}`.slice(0, 200);
+    if (line !== last) console.log(`real model: evolution at ${Math.round((Date.now() - started) / 1000)} s: ${line}`);
+    last = line;
+    await page.waitForTimeout(5_000);
+  }
+  throw new Error(`the evolution did not end within ${limitMs / 1000} s; last seen: ${last}`);
+}
+
 let studio: StudioUnderTest | undefined;
 let model: Awaited<ReturnType<typeof serveModel>> | undefined;
 
@@ -223,7 +245,7 @@ describe('a real GGUF model on the CPU (wllama) in headless Chromium', () => {
       mkdirSync(RESULTS_DIR, { recursive: true });
       await page.screenshot({ path: join(RESULTS_DIR, 'e2e-real-model-episode.png'), fullPage: true });
 
-      // 5. One evolution over 4 tasks with the smallest budget: evaluate, then mine and propose with the same model.
+      // 5. One evolution over 4 tasks with the smallest settings: evaluate, then mine and propose with the same model.
       for (const taskId of EVOLVE_TASKS) await page.getByTestId(`task-checkbox-${taskId}`).check();
       await page.getByTestId('tab-evolve').click();
       await expect.poll(() => page.getByTestId('evolve-suite').textContent()).toBe('4 selected tasks');
@@ -231,12 +253,18 @@ describe('a real GGUF model on the CPU (wllama) in headless Chromium', () => {
       await page.getByTestId('evolve-iterations').fill('1');
       await page.getByTestId('evolve-weaknesses').fill('1');
       await page.getByTestId('evolve-candidates').fill('1');
+      // Three held-in tasks, one held-out, no test split and no final test: the model's rollouts are what takes time
+      // (each fresh parent attempt and candidate rollout is one more episode of a slow model).
+      await page.getByTestId('evolve-split').fill('3,1,0');
+      await page.getByTestId('evolve-final-test-rollouts').fill('0');
+      // The proposer's answers are capped too (defaults 2048 and 3072 tokens, minutes each at this speed); a mining
+      // answer with the schema took ~300 tokens here. A cut-off answer is a stage failure, which the test accepts.
+      await page.getByTestId('evolve-mining-max-answer-tokens').fill(String(MINING_ANSWER_TOKENS));
+      await page.getByTestId('evolve-proposal-max-answer-tokens').fill(String(PROPOSAL_ANSWER_TOKENS));
       const evolveStarted = Date.now();
       await page.getByTestId('evolve-start').click();
       // Paused counts as an end too (the model was unreachable, or a budget ran out): the assertion below says why.
-      await page
-        .locator('[data-testid="evolution-view"][data-status="done"], [data-testid="evolution-view"][data-status="failed"], [data-testid="evolution-view"][data-status="paused"]')
-        .waitFor({ timeout: 900_000 });
+      await waitForEvolutionEnd(page, 900_000);
       const evolveMs = Date.now() - evolveStarted;
       const evolution = await readEvolution(page);
       // Whatever the weak model said: the loop finished (no crash), and the mining stage really asked it.

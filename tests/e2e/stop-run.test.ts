@@ -28,6 +28,8 @@ describe('stopping a run', () => {
 
     const [first, second] = builtinSuite.tasks;
     await saveOpenAIModel(page, model!.baseUrl, 'slow');
+    // One episode at a time, so the second task is still queued when Stop is pressed (batch-in-a-pool covers more).
+    await page.getByTestId('pool-size').fill('1');
     await page.getByTestId('tasks-select-none').click();
     await page.getByTestId(`task-checkbox-${first.id}`).check();
     await page.getByTestId(`task-checkbox-${second.id}`).check();

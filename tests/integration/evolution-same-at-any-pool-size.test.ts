@@ -5,7 +5,7 @@ import { createEvolution, runEvolution } from '../../src/core/evolve/evolution-l
 import type { EvolutionEvent } from '../../src/core/evolve/events.js';
 import { buildReport } from '../../src/core/evolve/report.js';
 import type { AttemptRunner } from '../../src/core/evolve/run.js';
-import { DEFAULT_EVOLUTION_CONFIG, type EvolutionBudget, type EvolutionState, MemoryEvolutionStore } from '../../src/core/evolve/state.js';
+import { DEFAULT_EVOLUTION_CONFIG, type EvolutionBudget, type EvolutionState, type EvolutionStore, MemoryEvolutionStore } from '../../src/core/evolve/state.js';
 import { createDefaultHarness } from '../../src/core/harness/index.js';
 import { ScriptedModel } from '../../src/core/model/scripted.js';
 import { JustBashSandbox } from '../../src/core/sandbox/just-bash-sandbox.js';
@@ -176,4 +176,54 @@ describe('an evolution gives the same results at any pool size', () => {
     expect(three.most).toBeGreaterThan(1);
     expect(summary(three.state, three.store)).toEqual(summary(one.state, one.store));
   }, 60_000);
+
+  it('killed at random points at pool size 3 and resumed, it reaches the decisions of an uninterrupted run at pool size 1, storing no rollout twice', async () => {
+    const reference = await noisyEvolution(2, 1);
+    let seed = 11;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let trial = 0; trial < 3; trial++) {
+      const { world, runAttempt } = noisyAgent(2);
+      const taskList = simulatedTasks(world);
+      const agentModel = new ScriptedModel([], 'simulated:agent');
+      const proposerModel = scriptedProposer(world);
+      const disk = new MemoryEvolutionStore();
+      const config = { ...DEFAULT_EVOLUTION_CONFIG, suiteId: world.name, suiteHash: '', agentModelId: agentModel.id, proposerModelId: proposerModel.id, seed: 2, attempts: 2, candidatesPerWeakness: 5, topWeaknesses: 1, budget: { maxIterations: 3 } };
+      await createEvolution(disk, { id: 'noisy-2', config, baseHarness: createDefaultHarness(), tasks: taskList, agentModel, proposerModel, now: () => 0 });
+      const puts: string[] = [];
+      let kills = 0;
+      let state: EvolutionState | undefined;
+      for (let life = 0; life < 200 && state?.status !== 'done'; life++) {
+        // A store that dies after a few writes, as a killed process would: whatever was in flight is lost.
+        let writes = 0;
+        const dieAfter = 1 + Math.floor(random() * 30);
+        const tick = () => {
+          if (++writes > dieAfter) throw new Error('killed');
+        };
+        const store: EvolutionStore = {
+          loadState: () => disk.loadState(),
+          getRollout: (key) => disk.getRollout(key),
+          saveState: async (value) => (tick(), disk.saveState(value)),
+          putRollout: async (record) => {
+            tick();
+            puts.push(record.key);
+            return disk.putRollout(record);
+          },
+        };
+        try {
+          state = await runEvolution({ store, tasks: taskList, agentModel, proposerModel, runAttempt, concurrency: 3, infraRetryDelaysMs: [1] });
+        } catch (error) {
+          expect((error as Error).message).toBe('killed');
+          kills++;
+        }
+      }
+      expect(kills).toBeGreaterThan(2);
+      expect(state?.status).toBe('done');
+      const decided = (value: EvolutionState) => ({ candidates: value.candidates.map((candidate) => [candidate.id, candidate.status, candidate.decision?.reason]), currentHash: value.currentHash, usedRollouts: value.usedRollouts, versions: withoutTimings(value.versions) });
+      expect(decided(state!)).toEqual(decided(reference.state));
+      expect(new Set(puts).size).toBe(puts.length);
+    }
+  }, 120_000);
 });

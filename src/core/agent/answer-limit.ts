@@ -6,8 +6,9 @@ import type { ChatModel, ModelRequest, ModelStreamPart } from '../model/types.js
  * - one answer may stream at most `maxChars` characters (text and tool-call arguments together): a server that
  *   streams without end — or a 200 MB answer — ends the call with a non-retryable error naming the limit, instead of
  *   growing one string until the runtime throws "Invalid string length";
- * - an aborted call (the user's stop, the task's time limit) ends at once, even when the provider does not honour
- *   the signal (an in-page engine, a stream stuck in a read): the loop never waits on a stream that will not end.
+ * - an aborted call (the user's stop, the task's time limit) ends within ABORT_GRACE_MS, even when the provider does
+ *   not honour the signal (an in-page engine, a stream stuck in a read): the loop never waits on a stream that will
+ *   not end, and a provider that does honour it still reports what the call cost.
  * The provider's stream is closed (its fetch aborted) when either happens.
  */
 export function withAnswerLimit(model: ChatModel, maxChars: number = LIMITS.answerChars): ChatModel {
@@ -19,13 +20,19 @@ export function withAnswerLimit(model: ChatModel, maxChars: number = LIMITS.answ
   };
 }
 
+/** How long an aborted call may take to report what it cost before the loop stops waiting for it. */
+const ABORT_GRACE_MS = 250;
+
 async function* limitedStream(model: ChatModel, request: ModelRequest, signal: AbortSignal | undefined, maxChars: number): AsyncGenerator<ModelStreamPart> {
   const controller = new AbortController();
   let onAbort: () => void = () => undefined;
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
   const aborted = new Promise<'aborted'>((resolve) => {
     onAbort = () => {
       controller.abort();
-      resolve('aborted');
+      // A provider that honours the abort closes with what the call cost (partial usage, its own error) at once; one
+      // that does not gets this long, then the loop moves on without it.
+      graceTimer = setTimeout(() => resolve('aborted'), ABORT_GRACE_MS);
     };
   });
   if (signal?.aborted) onAbort();
@@ -54,6 +61,7 @@ async function* limitedStream(model: ChatModel, request: ModelRequest, signal: A
       yield part;
     }
   } finally {
+    clearTimeout(graceTimer);
     signal?.removeEventListener('abort', onAbort);
     // Closes the provider's generator (and with it its fetch) when we stop early; never waited on, it may be stuck.
     void Promise.resolve(iterator.return?.(undefined)).catch(() => undefined);

@@ -316,7 +316,7 @@ export async function runEvolution(context: EvolutionContext): Promise<Evolution
       await persist(next.value, state);
       await context.onEvent?.(next.value, state);
       if (context.onProgress && next.value.type !== 'rollout-event') {
-        progress = advanceProgress(progress ?? initialProgress(state), next.value, state);
+        progress = advanceProgress(progress ?? initialProgress(state, context.concurrency), next.value, state);
         context.onProgress(progress);
       }
     }

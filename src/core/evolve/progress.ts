@@ -16,10 +16,12 @@ export interface EvolutionProgress {
   message: string;
   /** Rollouts run (not cached) in this session and their total time, for the estimate. */
   executed: { count: number; totalMs: number };
+  /** Rollouts run at once (the pool size): the estimate divides by it. */
+  concurrency: number;
 }
 
-export function initialProgress(state: EvolutionState): EvolutionProgress {
-  return { status: state.status, iteration: state.iteration, stage: state.stage, rolloutsDone: 0, rolloutsPlanned: 0, tokens: totalTokens(state), elapsedMs: state.elapsedMs, message: '', executed: { count: 0, totalMs: 0 } };
+export function initialProgress(state: EvolutionState, concurrency = 1): EvolutionProgress {
+  return { status: state.status, iteration: state.iteration, stage: state.stage, rolloutsDone: 0, rolloutsPlanned: 0, tokens: totalTokens(state), elapsedMs: state.elapsedMs, message: '', executed: { count: 0, totalMs: 0 }, concurrency: Math.max(1, concurrency) };
 }
 
 const short = (hash: string) => hash.slice(0, 10);
@@ -88,6 +90,6 @@ export function advanceProgress(progress: EvolutionProgress, event: EvolutionEve
     default:
       break;
   }
-  next.remainingMs = next.executed.count ? (next.executed.totalMs / next.executed.count) * Math.max(0, next.rolloutsPlanned - next.rolloutsDone) : undefined;
+  next.remainingMs = next.executed.count ? ((next.executed.totalMs / next.executed.count) * Math.max(0, next.rolloutsPlanned - next.rolloutsDone)) / next.concurrency : undefined;
   return next;
 }

@@ -291,7 +291,9 @@ export class RolloutWindow {
           emit(event);
         }, signal);
       },
-      { concurrency: run.concurrency, signal: run.signal },
+      // No pool signal: a pause reaches running attempts through `run.signal`, and a rollout whose turn comes after it
+      // is answered `not-run`, which its commit turns into the pause (a plan must never look finished because of it).
+      { concurrency: run.concurrency },
     );
   }
 
@@ -322,18 +324,6 @@ export class RolloutWindow {
     const discarded: EvolutionEvent[] = [...this.started].map(([key, { taskId, attempt }]) => ({ type: 'rollout-discarded', key, taskId, attempt, reason }));
     this.started.clear();
     return discarded;
-  }
-}
-
-/** One rollout on its own (a plan of one). */
-export async function* rollout(run: EvolutionRun, request: RolloutRequest): AsyncGenerator<EvolutionEvent, RolloutResult> {
-  const plannedRollouts = new RolloutWindow(run, [request]);
-  try {
-    const taken = yield* plannedRollouts.take();
-    if (!taken) throw new Error('a plan of one rollout gave no result');
-    return taken.result;
-  } finally {
-    await plannedRollouts.close('not needed');
   }
 }
 

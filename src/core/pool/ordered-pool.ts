@@ -80,7 +80,8 @@ export class OrderedPool<Job, Result, Event = never> {
   }
 
   private fill() {
-    while (!this.closed && this.launched < this.jobs.length && this.running < this.concurrency && this.launched - this.taken < this.concurrency + this.lookahead) this.launch(this.launched++);
+    // Once stopped, nothing new starts: only the jobs already running end (aborted).
+    while (!this.closed && !this.options.signal?.aborted && this.launched < this.jobs.length && this.running < this.concurrency && this.launched - this.taken < this.concurrency + this.lookahead) this.launch(this.launched++);
   }
 
   private launch(index: number) {
@@ -115,7 +116,9 @@ export class OrderedPool<Job, Result, Event = never> {
     if (this.closed || this.taken >= this.jobs.length) return undefined;
     const index = this.taken;
     this.fill();
-    const slot = this.slots[index]!;
+    const slot = this.slots[index];
+    // Stopped before this job could start.
+    if (!slot) return undefined;
     while (true) {
       while (this.events.length) yield this.events.shift()!;
       if (slot.settled) break;

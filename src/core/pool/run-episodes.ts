@@ -25,6 +25,8 @@ export interface RunEpisodesOptions {
   onEpisodeStart?: (episode: Episode, index: number) => void | Promise<void>;
   /** Each agent event of an episode as it happens (episodes interleave). */
   onEpisodeEvent?: (episode: Episode, index: number, event: AgentEvent) => void | Promise<void>;
+  /** An episode's result as soon as it ends, in the pool (any order): e.g. finish its run record. */
+  onEpisodeFinish?: (episode: Episode, index: number, result: TaskRunResult) => void | Promise<void>;
   /** An episode's result, in the order the episodes were given: record it here. */
   onEpisodeEnd?: (episode: Episode, index: number, result: TaskRunResult) => void | Promise<void>;
 }
@@ -54,7 +56,7 @@ export async function runEpisodes(episodes: readonly Episode[], options: RunEpis
     episodes,
     async (episode, index, { signal }) => {
       await options.onEpisodeStart?.(episode, index);
-      return runTask({
+      const result = await runTask({
         task: episode.task,
         harness: options.harness,
         harnessHash: options.harnessHash,
@@ -63,6 +65,8 @@ export async function runEpisodes(episodes: readonly Episode[], options: RunEpis
         signal,
         onEvent: options.onEpisodeEvent ? (event) => options.onEpisodeEvent!(episode, index, event) : undefined,
       });
+      await options.onEpisodeFinish?.(episode, index, result);
+      return result;
     },
     { concurrency: options.concurrency ?? 1, signal: options.signal },
   );

@@ -19,7 +19,7 @@ import { Panel } from '../Panel.js';
 import { ProgressBar } from '../ProgressBar.js';
 import { SandboxPicker } from '../SandboxPicker.js';
 import { explainLoadError, type ModelLoader } from '../use-model-loader.js';
-import type { SandboxChoice } from '../use-sandbox-choice.js';
+import { poolSizeFor, type SandboxChoice } from '../use-sandbox-choice.js';
 import { EvolutionConfigForm } from './EvolutionConfigForm.js';
 import { type EvolutionModels, loadEvolutionModels } from './evolution-models.js';
 import { planResume, type ResumeChoice } from './evolution-profiles.js';
@@ -139,7 +139,8 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
     try {
       const { agentModel, proposerModel } = models;
       // Never throws: a WebContainer that cannot start falls back to the embedded sandbox, and the picker says why.
-      const { factory } = await sandbox.resolve();
+      const choice = await sandbox.resolve();
+      const { factory } = choice;
       let live: EvolutionProgress | undefined;
       // The page is a subscriber of the loop's events, like the store: progress from events, state from checkpoints.
       // Another agent model (or, unasked, another proposer) is refused by the loop before anything runs.
@@ -150,9 +151,11 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
         proposerModel,
         acceptProposerChange: options.acceptProposerChange,
         createSandbox: factory,
+        // Rollouts run this many at once and are recorded in plan order: the same decisions at any size.
+        concurrency: poolSizeFor(choice, sandbox.poolSize),
         signal: abort.signal,
         onEvent: (event, state) => {
-          live = advanceProgress(live ?? initialProgress(state), event, state);
+          live = advanceProgress(live ?? initialProgress(state, poolSizeFor(choice, sandbox.poolSize)), event, state);
           if (event.type !== 'rollout-event') setProgress(live);
           if (event.type === 'notice') setLoopNotices((shown) => (shown.includes(event.message) ? shown : [...shown, event.message]));
           if (isCheckpoint(event)) showState(state as EvolutionState, event.type === 'evolution-paused' || event.type === 'evolution-end');
