@@ -1,71 +1,89 @@
-// npm run bench — speed figures that tests must not assert (sandbox latency, loop overhead, trace writes, hashing, suite check), then the gate calibration (bench/gate-calibration.ts → bench/gate.json).
-import 'fake-indexeddb/auto';
-import { runAgentToEnd } from '../src/core/agent/loop.js';
-import { createDefaultHarness, harnessHash } from '../src/core/harness/index.js';
-import { ScriptedModel } from '../src/core/model/scripted.js';
-import { ServerSentEventParser } from '../src/core/model/server-sent-events.js';
-import { JustBashSandbox } from '../src/core/sandbox/just-bash-sandbox.js';
-import { checkSuite } from '../src/core/tasks/check-suite.js';
-import { builtinSuite } from '../src/core/tasks/builtin/index.js';
-import { StudioDatabase } from '../src/store/db.js';
-import { appendTraceEvents } from '../src/store/studio-store.js';
-import type { AgentEvent } from '../src/core/agent/events.js';
+// npm run bench — every figure of issue 12 (B1–B8) side by side with its baseline, each with its target and PASS, MISS
+// or SKIP; writes bench/results.json and bench/RESULTS.md. One file per figure under bench/; bench/README.md says how
+// each is measured. Flags: --only B1,B3 (those figures; the others in results.json are kept), --quick (fewer
+// repetitions, prints only, writes nothing). Never part of `npm test`: tests do not assert timings.
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { type BenchFigure, type BenchResults, FIGURE_IDS, type FigureId, type FigureResult, figureStatus, renderCheckLine, renderResultsMarkdown, renderTable, skipped } from '../bench/figure.js';
+import { describeMachine, loadAverageNow } from '../bench/machine.js';
 
-async function time<T>(label: string, runs: number, body: () => Promise<T>): Promise<void> {
-  await body();
+const FIGURE_FILES: Record<FigureId, string> = {
+  B1: '../bench/b1-shell-round-trip.js',
+  B2: '../bench/b2-fresh-environment.js',
+  B3: '../bench/b3-harness-overhead.js',
+  B4: '../bench/b4-pool-throughput.js',
+  B5: '../bench/b5-trace-store.js',
+  B6: '../bench/b6-cold-load.js',
+  B7: '../bench/b7-gate-calibration.js',
+  B8: '../bench/b8-real-model-share.js',
+};
+const RESULTS_JSON = fileURLToPath(new URL('../bench/results.json', import.meta.url));
+const RESULTS_MD = fileURLToPath(new URL('../bench/RESULTS.md', import.meta.url));
+
+function parseArguments(argv: string[]): { only: FigureId[]; quick: boolean } | { error: string } {
+  let only: FigureId[] = [...FIGURE_IDS];
+  let quick = false;
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index];
+    if (argument === '--quick') quick = true;
+    else if (argument === '--only' || argument.startsWith('--only=')) {
+      const value = argument.startsWith('--only=') ? argument.slice('--only='.length) : argv[++index];
+      if (!value) return { error: '--only needs figure ids, e.g. --only B1,B3' };
+      const ids = value.split(',').map((id) => id.trim().toUpperCase()).filter(Boolean);
+      const unknown = ids.filter((id) => !FIGURE_IDS.includes(id as FigureId));
+      if (unknown.length || !ids.length) return { error: `unknown figure ${unknown.join(', ') || '(none)'}; figures are ${FIGURE_IDS.join(', ')}` };
+      only = FIGURE_IDS.filter((id) => ids.includes(id));
+    } else if (argument === '--help' || argument === '-h') {
+      return { error: 'usage: npm run bench [-- --only B1,B3] [-- --quick]' };
+    } else return { error: `unknown flag ${argument}; usage: npm run bench [-- --only B1,B3] [-- --quick]` };
+  }
+  return { only, quick };
+}
+
+async function measureFigure(id: FigureId, quick: boolean): Promise<FigureResult> {
+  const { figure } = (await import(FIGURE_FILES[id])) as { figure: BenchFigure };
+  const measuredAt = new Date().toISOString();
+  const loadAverageAtStart = loadAverageNow();
   const started = performance.now();
-  for (let index = 0; index < runs; index++) await body();
-  const each = (performance.now() - started) / runs;
-  console.log(`${label.padEnd(48)} ${each.toFixed(2).padStart(9)} ms/op  (${runs} runs)`);
+  console.log(`\n${id} ${figure.title}`);
+  try {
+    const outcome = await figure.measure({ quick, log: (line) => console.log(`  ${id}: ${line}`) });
+    return { ...outcome, status: figureStatus(outcome.checks), measuredAt, loadAverageAtStart, durationMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    // A figure that crashed was not measured: it says why and never passes.
+    const message = (error as Error).stack?.split('\n').slice(0, 3).join(' ') ?? String(error);
+    const checks = [skipped(figure.title, figure.target, figure.unit, `the measurement failed: ${message}`)];
+    return { id, title: figure.title, status: 'SKIP', checks, tables: [], notes: [], measuredAt, loadAverageAtStart, durationMs: Math.round(performance.now() - started) };
+  }
 }
 
-const sandbox = new JustBashSandbox();
-await time('sandbox: echo', 200, () => sandbox.exec('echo hi'));
-await time('sandbox: ls -la /work', 200, () => sandbox.exec('ls -la /work'));
-await sandbox.writeFile('/work/lines.txt', Array.from({ length: 1000 }, (_, index) => `line ${index} ${index * 7}`).join('\n'));
-await time('sandbox: awk over 1k lines', 50, () => sandbox.exec("awk '{ s += $3 } END { print s }' lines.txt"));
-await time('sandbox: new JustBashSandbox()', 200, async () => new JustBashSandbox());
+const parsed = parseArguments(process.argv.slice(2));
+if ('error' in parsed) {
+  console.error(parsed.error);
+  process.exit(2);
+}
+const machine = describeMachine();
+console.log(`npm run bench: ${parsed.only.join(', ')}${parsed.quick ? ' (quick: fewer repetitions, nothing written)' : ''}`);
+console.log(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node}; ${machine.chromium}; load average ${machine.loadAverage.join(' / ')}`);
 
-const harness = createDefaultHarness();
-await time('harness: canonical JSON + SHA-256', 500, () => harnessHash(harness));
-
-const steps = 20;
-await time(`agent loop: ${steps} scripted shell steps`, 10, async () => {
-  const model = new ScriptedModel((_request, index) => (index < steps - 1 ? { toolCalls: [{ name: 'shell', args: { command: 'echo step' } }] } : { toolCalls: [{ name: 'finish', args: {} }] }));
-  await runAgentToEnd({ harness, harnessHash: 'h', model, sandbox: new JustBashSandbox(), task: { id: 't', instruction: 'x', agentTimeoutSec: 60 } }, () => {});
-});
-
-// Issue 11: one 3.4 MB data line in 1 KB chunks took 7 s when the parser re-split its whole buffer per chunk.
-const bigEvent = `data: ${JSON.stringify({ choices: [{ delta: { content: 'x'.repeat(3_400_000) } }] })}\n\n`;
-await time('SSE: one 3.4 MB event in 1 KB chunks', 5, async () => {
-  const parser = new ServerSentEventParser();
-  for (let offset = 0; offset < bigEvent.length; offset += 1024) parser.push(bigEvent.slice(offset, offset + 1024));
-  parser.end();
-});
-const manyEvents = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'abcd' } }] })}\n\n`.repeat(85_000);
-await time('SSE: 85,000 token events (3.4 MB) in 1 KB chunks', 5, async () => {
-  const parser = new ServerSentEventParser();
-  for (let offset = 0; offset < manyEvents.length; offset += 1024) parser.push(manyEvents.slice(offset, offset + 1024));
-  parser.end();
-});
-
-const db = new StudioDatabase('bench');
-const events: AgentEvent[] = Array.from({ length: 200 }, (_, seq) => ({ type: 'tool-result', seq, timestamp: 0, step: seq, callId: 'c', tool: 'shell', ok: true, output: 'x'.repeat(500), durationMs: 1 }));
-let run = 0;
-await time('store: bulk-write 200 trace events (fake-indexeddb)', 20, () => appendTraceEvents(db, `run-${run++}`, events));
-
-const started = performance.now();
-const { report } = await checkSuite(builtinSuite.tasks, async () => new JustBashSandbox());
-console.log(`${'tasks check builtin'.padEnd(48)} ${(performance.now() - started).toFixed(0).padStart(9)} ms total (${report.tasks} tasks, ${report.defects.length} defects)`);
-
-// The start page in headless Chromium on the built app (skipped, with the reason, when there is no build or browser).
-try {
-  const { formatStartPage, measureStartPage } = await import('../bench/start-page.js');
-  console.log(formatStartPage(await measureStartPage()));
-} catch (error) {
-  console.log(`${'start page'.padEnd(48)} not measured: ${(error as Error).message}`);
+const measured: FigureResult[] = [];
+for (const id of parsed.only) {
+  const result = await measureFigure(id, parsed.quick);
+  measured.push(result);
+  for (const table of result.tables) console.log(`\n${table.title}\n${renderTable(table)}\n`);
+  for (const check of result.checks) console.log(renderCheckLine(id, check));
 }
 
-// The gate's calibration (decisions, not speed): printed here and recorded in bench/gate.json.
-const { benchGateCalibration } = await import('../bench/gate-calibration.js');
-await benchGateCalibration();
+console.log('\nsummary');
+for (const result of measured) for (const check of result.checks) console.log(renderCheckLine(result.id, check));
+
+if (!parsed.quick) {
+  // --only replaces those figures and keeps the others of the last run, each with its own date and load.
+  const previous: FigureResult[] = parsed.only.length < FIGURE_IDS.length && existsSync(RESULTS_JSON) ? (JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) as BenchResults).figures : [];
+  const figures = FIGURE_IDS.map((id) => measured.find((result) => result.id === id) ?? previous.find((result) => result.id === id)).filter((result): result is FigureResult => Boolean(result));
+  const results: BenchResults = { generatedBy: `npm run bench${parsed.only.length < FIGURE_IDS.length ? ` -- --only ${parsed.only.join(',')}` : ''}`, date: new Date().toISOString(), machine, figures };
+  await writeFile(RESULTS_JSON, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(RESULTS_MD, renderResultsMarkdown(results));
+  console.log(`\nwrote bench/results.json and bench/RESULTS.md`);
+}
