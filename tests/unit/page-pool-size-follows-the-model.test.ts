@@ -9,8 +9,8 @@ import type { SandboxFactoryChoice } from '../../src/platform/sandbox-choice.js'
  * otherwise keep a second episode waiting for its turn while that episode's time limit runs, so a slow local model
  * would time out tasks at pool size 2 that pass at pool size 1.
  */
-const embedded = { kind: 'embedded' } as SandboxFactoryChoice;
-const webcontainer = { kind: 'webcontainer' } as SandboxFactoryChoice;
+const embedded = { kind: 'embedded' } as unknown as SandboxFactoryChoice;
+const webcontainer = { kind: 'webcontainer' } as unknown as SandboxFactoryChoice;
 const limitedTo = (calls: number) => new LimitedModel(new ScriptedModel([]), new CallLimiter(calls));
 
 describe("the page's pool size", () => {
