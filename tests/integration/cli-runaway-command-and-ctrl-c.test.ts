@@ -54,6 +54,13 @@ describe('the CLI sandbox (a worker_thread)', () => {
   }, 60_000);
 });
 
+/**
+ * The CLI stops at once: it abandons the spinning command instead of waiting for it, which would take the command's
+ * 600 s timeout. It exits well under a second on an idle machine; the bound leaves room for a loaded two-core one
+ * (1.4 s was seen with the whole suite and a browser running beside it).
+ */
+const PROMPT_EXIT_SECONDS = 3;
+
 let server: ScriptedOpenAIServer;
 let suiteDir: string;
 
@@ -98,21 +105,21 @@ async function interruptDuringRunaway(args: string[]): Promise<{ result: CliResu
 }
 
 describe('Ctrl-C while a runaway command spins in the sandbox', () => {
-  it('stops `run` within a second, exit code 130, results.json marked interrupted', async () => {
+  it('stops `run` at once, exit code 130, results.json marked interrupted', async () => {
     const out = await mkdtemp(join(tmpdir(), 'run-'));
     const { result, secondsToExit } = await interruptDuringRunaway(['run', '--out', out]);
     expect(result.code).toBe(130);
-    expect(secondsToExit).toBeLessThan(1);
+    expect(secondsToExit).toBeLessThan(PROMPT_EXIT_SECONDS);
     const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResults;
     expect(results.interrupted).toBe(true);
     expect(existsSync(join(out, '.lock'))).toBe(false);
   }, 120_000);
 
-  it('pauses `evolve` within a second, resumable by running the same command', async () => {
+  it('pauses `evolve` at once, resumable by running the same command', async () => {
     const out = await mkdtemp(join(tmpdir(), 'evolve-'));
     const { result, secondsToExit } = await interruptDuringRunaway(['evolve', '--out', out, '--iterations', '1']);
     expect(result.stderr).toMatch(/pausing/);
-    expect(secondsToExit).toBeLessThan(1);
+    expect(secondsToExit).toBeLessThan(PROMPT_EXIT_SECONDS);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/paused/);
     const state = JSON.parse(await readFile(join(out, 'state.json'), 'utf8')) as { status: string };
@@ -122,7 +129,7 @@ describe('Ctrl-C while a runaway command spins in the sandbox', () => {
 });
 
 describe('runaways with several episodes at once (--concurrency)', () => {
-  it('Ctrl-C stops three spinning episodes within a second', async () => {
+  it('Ctrl-C stops three spinning episodes at once, without waiting for their commands', async () => {
     const out = await mkdtemp(join(tmpdir(), 'run-'));
     const requestsBefore = server.requests.length;
     const harnessDir = await mkdtemp(join(tmpdir(), 'harness-'));
@@ -138,7 +145,7 @@ describe('runaways with several episodes at once (--concurrency)', () => {
     const pressed = performance.now();
     child.kill('SIGINT');
     const result = await done;
-    expect((performance.now() - pressed) / 1000).toBeLessThan(1);
+    expect((performance.now() - pressed) / 1000).toBeLessThan(PROMPT_EXIT_SECONDS);
     expect(result.code).toBe(130);
     const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as RunResults;
     expect(results.interrupted).toBe(true);
