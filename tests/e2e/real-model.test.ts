@@ -281,13 +281,13 @@ describe('a real GGUF model on the CPU (wllama) in headless Chromium', () => {
       }
       await page.screenshot({ path: join(RESULTS_DIR, 'e2e-real-model-evolution.png'), fullPage: true });
 
-      // 6. Reload: the run, its trace and the evolution come back from IndexedDB.
+      // 6. Reload: the evolution (the page's URL is the Evolve page's), the run and its trace come back from IndexedDB.
       await page.reload();
-      await page.locator(`[data-testid="run-row"][data-task-id="${EPISODE_TASK}"]`).first().waitFor();
-      expect(await page.locator(`[data-testid="run-row"][data-task-id="${EPISODE_TASK}"]`).first().getAttribute('data-outcome')).toBe(outcome);
-      await page.getByTestId('tab-evolve').click();
       await page.locator('[data-testid="evolution-view"][data-status="done"]').waitFor();
       expect((await readEvolution(page)).rollouts).toBe(evolution.rollouts);
+      await page.getByTestId('tab-run').click();
+      await page.locator(`[data-testid="run-row"][data-task-id="${EPISODE_TASK}"]`).first().waitFor();
+      expect(await page.locator(`[data-testid="run-row"][data-task-id="${EPISODE_TASK}"]`).first().getAttribute('data-outcome')).toBe(outcome);
 
       // The downloaded weights are listed on the Models tab with their size.
       await page.getByTestId('tab-models').click();
