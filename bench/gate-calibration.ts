@@ -6,10 +6,10 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createEvolution, runEvolution } from '../src/core/evolve/evolution-loop.js';
 import type { AcceptanceRule } from '../src/core/evolve/gate.js';
-import { DEFAULT_EVOLUTION_CONFIG, type EvolutionState, type EvolutionStore, type RolloutRecord } from '../src/core/evolve/state.js';
+import { type EvolutionState, type EvolutionStore, type RolloutRecord } from '../src/core/evolve/state.js';
 import { createDefaultHarness } from '../src/core/harness/index.js';
 import { ScriptedModel } from '../src/core/model/scripted.js';
-import { EDITS, fixWorld, noiseWorld, scriptedProposer, type SimulatedWorld, simulatedAgent, simulatedTasks } from '../tests/fixtures/simulated-world.js';
+import { EDITS, fixWorld, noiseWorld, scriptedProposer, type SimulatedWorld, simulatedAgent, simulatedEvolutionConfig, simulatedTasks } from '../tests/fixtures/simulated-world.js';
 
 /** Keeps the state by reference and rollouts in a map: the benchmark measures decisions, not storage. */
 class InMemoryStore implements EvolutionStore {
@@ -52,20 +52,7 @@ async function evolveOnce(world: SimulatedWorld, seed: number, rule: AcceptanceR
   const tasks = simulatedTasks(world);
   const agentModel = new ScriptedModel([], 'simulated:agent');
   const proposerModel = scriptedProposer(world);
-  const config = {
-    ...DEFAULT_EVOLUTION_CONFIG,
-    suiteId: world.name,
-    suiteHash: '',
-    agentModelId: agentModel.id,
-    proposerModelId: proposerModel.id,
-    seed,
-    attempts: 2,
-    candidatesPerWeakness: 5,
-    topWeaknesses: 1,
-    acceptance: rule,
-    adaptiveValidation: adaptive,
-    budget: { maxIterations: 3 },
-  };
+  const config = simulatedEvolutionConfig(world, seed, { agent: agentModel, proposer: proposerModel }, { acceptance: rule, adaptiveValidation: adaptive });
   const state = await createEvolution(store, { id: `${world.name}-${seed}`, config, baseHarness: createDefaultHarness(), tasks, agentModel, proposerModel });
   const outcome: EvolutionOutcome = { finalRules: [], changed: false, decisions: new Map(), validationRollouts: 0, saved: 0 };
   const done = await runEvolution({

