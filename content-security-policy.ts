@@ -8,12 +8,13 @@ import { createHash } from 'node:crypto';
  * (plus `'wasm-unsafe-eval'`, which WebLLM and wllama need to compile their WebAssembly, and StackBlitz's frames,
  * where the WebContainer runtime boots). An injected string cannot load or run code that would read the API keys.
  *
- * The trade-off, on purpose: `connect-src` allows any http(s) origin. The model endpoints are the user's to
- * choose — Ollama on localhost, a vLLM on the LAN, any cloud API — and change at runtime, while a header (or a
- * <meta> policy, which can only narrow) is fixed when the page loads; listing only saved endpoints would block
- * "Test connection" of a new one until a reload. WebLLM's weights (Hugging Face) and model libraries (GitHub) and
- * wllama's GGUF downloads are https too. Keys still go only to the endpoint of their own profile: that is the
- * model code's rule, not the CSP's.
+ * `connect-src` here allows any http(s) origin, because the server cannot know the user's model endpoints; the page
+ * narrows it itself when it loads (`src/platform/connect-policy.ts` adds a second <meta> policy, and a browser enforces
+ * every policy, so the narrower one wins): to the page, model servers on this machine, the WebLLM / Hugging Face /
+ * GitHub download hosts, StackBlitz, and the host of every saved model profile (`src/core/model/connect-sources.ts`).
+ * A host saved later is reachable after a reload — a policy can be narrowed at runtime but never widened — and the
+ * Models panel says so. Keys also go only to the endpoint of their own profile: that is the model code's rule.
+ * Web Workers get this header's policy, not the page's <meta> ones; they run only the app's own scripts.
  */
 
 /** Where the WebContainer runtime and its previews are framed from. */

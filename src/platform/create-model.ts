@@ -3,7 +3,9 @@ import { OpenAICompatibleModel } from '../core/model/openai-compatible.js';
 import { limitModelCalls } from '../core/model/call-limits.js';
 import { callEndpointOf, parallelRequestsOf, wllamaModelName, type ModelProfile } from '../core/model/profile.js';
 import type { ChatModel } from '../core/model/types.js';
+import { connectOriginOf } from '../core/model/connect-sources.js';
 import { basicAuthorization, splitUrlCredentials } from '../core/redact-secrets.js';
+import { connectRefusalNow } from './connect-policy.js';
 
 /** A model the page made; `dispose` frees what it holds (a WebLLM engine or a wllama worker, and their memory). */
 export type LoadedModel = ChatModel & { dispose?: () => Promise<void> | void };
@@ -22,6 +24,10 @@ export interface ModelLoadProgress {
  * offline and not cached, a picked file that is gone after a reload).
  */
 export async function createModelFromProfile(profile: ModelProfile, onProgress: (progress: ModelLoadProgress) => void = () => {}): Promise<LoadedModel> {
+  // Said before the first call: otherwise every call would fail with the browser's bare "Failed to fetch".
+  const origin = connectOriginOf(profile);
+  const refusal = origin === undefined ? undefined : connectRefusalNow(origin);
+  if (refusal) throw new Error(refusal);
   const model = await createUnlimitedModel(profile, onProgress);
   // Every call waits for a slot of its endpoint (one at a time for an in-page engine) and for any Retry-After.
   const limited: LoadedModel = limitModelCalls(model, callEndpointOf(profile), parallelRequestsOf(profile));

@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { checkModelFileUrl, type ConnectionErrorKind, isRemoteProfile, listModelsOfProfile, type ModelListing } from '../core/model/list-models.js';
 import { describeToolCallingProbe, probeToolCalling } from '../core/model/probe-tool-calling.js';
 import { describeModelProfileProblems, type ModelProfile, wllamaModelName } from '../core/model/profile.js';
+import { connectOriginOf } from '../core/model/connect-sources.js';
+import { connectRefusalNow } from '../platform/connect-policy.js';
 import { createModelFromProfile } from '../platform/create-model.js';
 import { errorMessage, formatBytes } from './format.js';
 
@@ -25,7 +27,9 @@ type Result =
   | { state: 'checking' }
   | { state: 'listing'; listing: ModelListing; toolCalling?: ToolCalling }
   | { state: 'local'; report: LocalReport }
-  | { state: 'invalid'; problems: string[] };
+  | { state: 'invalid'; problems: string[] }
+  /** The page's Content-Security-Policy does not let it reach this host until a reload. */
+  | { state: 'blocked'; reason: string };
 
 const KIND_LABELS: Record<ConnectionErrorKind, string> = {
   unreachable: 'unreachable',
@@ -106,6 +110,9 @@ export function ConnectionTest({ profile, onPickModel }: Props) {
     // The name does not matter for a connection; every other field does.
     const problems = describeModelProfileProblems({ ...profile, label: profile.label || 'unnamed' });
     if (problems.length) return setResult({ state: 'invalid', problems });
+    const origin = connectOriginOf(profile);
+    const refusal = origin === undefined ? undefined : connectRefusalNow(origin);
+    if (refusal) return setResult({ state: 'blocked', reason: refusal });
     setResult({ state: 'checking' });
     try {
       const next: Result = isRemoteProfile(profile)
@@ -150,6 +157,16 @@ function ConnectionResult({ result, onPickModel }: { result: Result; onPickModel
           <li key={problem}>{problem}</li>
         ))}
       </ul>
+    );
+  }
+  if (result.state === 'blocked') {
+    return (
+      <div className="notice notice-warn" role="alert" data-testid="connection-result" data-state="blocked">
+        <p>{result.reason}</p>
+        <button type="button" onClick={() => location.reload()} data-testid="connection-reload">
+          Reload the page
+        </button>
+      </div>
     );
   }
   if (result.state === 'local') {

@@ -3,6 +3,8 @@ import { describeModelProfileProblems, duplicateProfile, isLocalProfile, type Mo
 import type { ActionProtocol } from '../core/model/types.js';
 import type { StudioDatabase } from '../store/db.js';
 import { deleteModelProfile, isKeyKeptForSessionOnly, isSessionKeyMissing, saveModelProfile, setActiveModelProfileId } from '../store/model-profiles.js';
+import { connectOriginOf } from '../core/model/connect-sources.js';
+import { connectRefusalNow } from '../platform/connect-policy.js';
 import { ConnectionTest } from './ConnectionTest.js';
 import { errorMessage } from './format.js';
 import { type ModelFormState, newProfileForm, profileForm, profileFromForm, sameProfile, suggestedName } from './model-form.js';
@@ -39,6 +41,8 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onChanged }: P
   const [problems, setProblems] = useState<string[]>([]);
   const [message, setMessage] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  // A host saved after the page loaded: its connection policy reaches it only after a reload.
+  const [reloadFor, setReloadFor] = useState<string | undefined>();
   // Whether the form's key is kept for this browser session only; follows the profile being edited.
   const [keyForSession, setKeyForSession] = useState(() => isKeyKeptForSessionOnly(form.id));
   const [keyScopeOf, setKeyScopeOf] = useState(form.id);
@@ -97,6 +101,8 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onChanged }: P
       const active = makeActive ? saved : result.profiles.find((profile) => profile.id === activeProfile?.id);
       onChanged(result.profiles, active);
       show(profileForm(saved, result.profiles), makeActive ? `Saved ${name(saved)}. Runs use it.` : `Saved ${name(saved)}. Runs still use ${name(active)}.`);
+      const origin = connectOriginOf(saved);
+      if (origin !== undefined && connectRefusalNow(origin)) setReloadFor(origin);
     });
 
   const use = (profile: ModelProfile) =>
@@ -287,6 +293,17 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onChanged }: P
             {message ?? (activeProfile ? <>Runs use <strong>{activeProfile.label}</strong>{dirty && ' — this form has unsaved changes'}</> : 'No model saved yet.')}
           </span>
         </div>
+        {reloadFor && (
+          <div className="notice notice-warn" role="status" data-testid="model-reload-needed">
+            <p>
+              This page may connect only to the model hosts saved when it loaded (its Content-Security-Policy keeps a
+              script from sending your keys anywhere else). Reload it to connect to <code>{reloadFor}</code>.
+            </p>
+            <button type="button" onClick={() => location.reload()} data-testid="model-reload">
+              Reload now
+            </button>
+          </div>
+        )}
 
         {loader.progress && (
           <div className="model-loading" data-testid="model-loading">

@@ -1,5 +1,6 @@
 import { createDefaultHarness } from '../core/harness/default-harness.js';
 import type { ModelProfile } from '../core/model/profile.js';
+import { applyConnectPolicy } from '../platform/connect-policy.js';
 import type { SandboxPreference } from '../platform/sandbox-choice.js';
 import { type HarnessVersionRecord, StudioDatabase } from '../store/db.js';
 import { getActiveModelProfileId, listModelProfiles } from '../store/model-profiles.js';
@@ -47,6 +48,8 @@ async function openStudio(db: StudioDatabase): Promise<StudioBoot> {
     getSetting<string>(db, SETTINGS.sandboxPreference, 'just-bash'),
     getSetting<number | undefined>(db, SETTINGS.poolSize, undefined),
   ]);
+  // Before anything connects: from here on the page reaches only the saved model hosts (and the fixed ones).
+  applyConnectPolicy(profiles);
   let activeHarness = activeHash ? await db.harnesses.get(activeHash) : undefined;
   if (!activeHarness) {
     activeHarness = defaultVersion;

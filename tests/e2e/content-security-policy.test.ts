@@ -82,4 +82,66 @@ describe('Content-Security-Policy', () => {
     expect(violations).toEqual([]);
     expect(logged).toEqual([]);
   }, 180_000);
+
+  it('lets the page connect only to saved model hosts: a new remote host is refused with a reason until it is saved and the page reloads', async () => {
+    // A "remote" model server: a host name that is not localhost, resolved by Chromium to this machine.
+    const remote = await startScriptedOpenAIServer((_request, turn) =>
+      turn === 0 ? { toolCalls: [{ name: 'shell', args: { command: 'echo remote' } }] } : { toolCalls: [{ name: 'finish', args: { summary: 'done' } }] },
+    );
+    const remoteStudio = await startStudio({ chromiumArgs: ['--host-resolver-rules=MAP remote-model.test 127.0.0.1'] });
+    try {
+      const remoteUrl = remote.baseUrl.replace('127.0.0.1', 'remote-model.test');
+      const remoteOrigin = new URL(remoteUrl).origin;
+      const page = await remoteStudio.context.newPage();
+      page.setDefaultTimeout(30_000);
+      forwardConsole(page);
+      await page.addInitScript(() => {
+        const seen: string[] = [];
+        (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+        document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
+      });
+      await page.goto(remoteStudio.url);
+      await page.getByTestId('task-item').first().waitFor();
+
+      const policy = page.locator('meta[data-policy="connect"]');
+      expect(await policy.getAttribute('content')).toMatch(/^connect-src 'self' .*http:\/\/127\.0\.0\.1:\*.*https:\/\/huggingface\.co/);
+      expect(await policy.getAttribute('content')).not.toContain('remote-model.test');
+
+      // What an injected fetch would try: refused by the browser, not sent.
+      const fetched = await page.evaluate((url) => fetch(url).then(() => 'sent', () => 'refused'), `${remoteUrl}/models`);
+      expect(fetched).toBe('refused');
+      expect(remote.requests).toHaveLength(0);
+      await expect.poll(() => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([expect.stringMatching(/^connect-src http:\/\/remote-model\.test/)]);
+
+      // Test connection of an unsaved profile on that host says why it cannot connect, instead of "Failed to fetch".
+      await page.getByTestId('provider-openai').check();
+      await page.getByTestId('model-base-url').fill(remoteUrl);
+      await page.getByTestId('model-name').fill('remote-model');
+      await page.getByTestId('model-test-connection').click();
+      const blocked = page.locator('[data-testid="connection-result"][data-state="blocked"]');
+      await blocked.waitFor();
+      expect(await blocked.textContent()).toContain(`${remoteOrigin} was not: save the profile, then reload the page`);
+
+      // Saving it asks for a reload; after the reload the page connects and runs a task on it.
+      await page.getByTestId('model-action-protocol').selectOption('native_tools');
+      await page.getByTestId('model-save').click();
+      await page.getByTestId('model-reload-needed').waitFor();
+      expect(await page.getByTestId('model-reload-needed').textContent()).toContain(remoteOrigin);
+      expect(remote.requests).toHaveLength(0);
+      await Promise.all([page.waitForEvent('load'), page.getByTestId('model-reload').click()]);
+      await page.getByTestId('task-item').first().waitFor();
+      expect(await policy.getAttribute('content')).toContain(remoteOrigin);
+
+      await page.getByTestId('model-test-connection').click();
+      await page.locator('[data-testid="connection-result"][data-state="ok"]').waitFor();
+      const taskId = await page.getByTestId('task-item').first().getAttribute('data-task-id');
+      await runTasks(page, [taskId!]);
+      expect(await page.locator(`[data-testid="task-progress"][data-task-id="${taskId}"]`).getAttribute('data-outcome')).toMatch(/pass|fail/);
+      expect(remote.requests.length).toBeGreaterThanOrEqual(3);
+      expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+    } finally {
+      await remoteStudio.close();
+      await remote.close();
+    }
+  }, 180_000);
 });
