@@ -1,8 +1,8 @@
 // The shape every figure of `npm run bench` returns, how a figure is judged (PASS / MISS / SKIP) and the statistics
 // they share. Pure: no timers, no I/O, so tests/unit/bench-figures.test.ts checks it without measuring anything.
 
-export type FigureId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5' | 'B6' | 'B7' | 'B8' | 'B9';
-export const FIGURE_IDS: readonly FigureId[] = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8', 'B9'];
+export type FigureId = 'B1' | 'B2' | 'B3' | 'B4' | 'B5' | 'B6' | 'B7' | 'B8' | 'B9' | 'B10';
+export const FIGURE_IDS: readonly FigureId[] = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8', 'B9', 'B10'];
 
 export type CheckStatus = 'PASS' | 'MISS' | 'SKIP';
 

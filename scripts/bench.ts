@@ -1,4 +1,4 @@
-// npm run bench — every figure of issue 12 (B1–B8) and issue 11's Ctrl-C goal (B9) side by side with its baseline, each with its target and PASS, MISS
+// npm run bench — every figure of issue 12 (B1–B8, and B10: an evolution at pool size 2 vs 1) and issue 11's Ctrl-C goal (B9) side by side with its baseline, each with its target and PASS, MISS
 // or SKIP; writes bench/results.json and bench/RESULTS.md. One file per figure under bench/; bench/README.md says how
 // each is measured. Flags: --only B1,B3 (those figures; the others in results.json are kept), --quick (fewer
 // repetitions, prints only, writes nothing). Never part of `npm test`: tests do not assert timings.
@@ -18,6 +18,7 @@ const FIGURE_FILES: Record<FigureId, string> = {
   B7: '../bench/b7-gate-calibration.js',
   B8: '../bench/b8-real-model-share.js',
   B9: '../bench/b9-ctrl-c.js',
+  B10: '../bench/b10-evolution-pool.js',
 };
 const RESULTS_JSON = fileURLToPath(new URL('../bench/results.json', import.meta.url));
 const RESULTS_MD = fileURLToPath(new URL('../bench/RESULTS.md', import.meta.url));
