@@ -1,6 +1,8 @@
 import { proxy, wrap } from 'comlink';
+import { type EpisodeRunner, runEpisodeInThisThread } from '../core/pool/episode-runner';
 import type { EpisodeWorkerApi } from '../core/pool/episode-worker-api';
 import { createWorkerEpisodeRunner, type EpisodeWorkerHandle, type RemoteEpisodeWorkerApi, type WorkerEpisodeRunner, type WorkerEpisodeRunnerOptions } from '../core/pool/episode-worker-host';
+import type { SandboxFactoryChoice } from './sandbox-choice';
 import { watchWorker } from './watch-worker';
 
 /** One episode worker (`workers/episode.worker.ts`) behind comlink, watched for a failure to load or a crash. */
@@ -17,4 +19,22 @@ function spawnEpisodeWorker(): EpisodeWorkerHandle {
  */
 export function createPageEpisodeRunner(options: Partial<Omit<WorkerEpisodeRunnerOptions, 'spawn' | 'markCallback'>> = {}): WorkerEpisodeRunner {
   return createWorkerEpisodeRunner({ ...options, spawn: spawnEpisodeWorker, markCallback: proxy });
+}
+
+/** Where a batch's or an evolution's episodes run, and how to let go of it afterwards. */
+export interface EpisodeRunnerChoice {
+  runEpisode: EpisodeRunner;
+  /** `episode-worker`: each episode in a Web Worker; `page`: on this thread (the WebContainer). */
+  where: 'episode-worker' | 'page';
+  dispose(): void;
+}
+
+/**
+ * The embedded sandbox: every episode in an episode worker (its sandbox a worker of that worker). A WebContainer is
+ * one per page and is driven from the page, so its episodes stay on the page's thread.
+ */
+export function episodeRunnerFor(choice: SandboxFactoryChoice): EpisodeRunnerChoice {
+  if (choice.kind === 'webcontainer') return { runEpisode: runEpisodeInThisThread(choice.factory), where: 'page', dispose: () => {} };
+  const runner = createPageEpisodeRunner();
+  return { runEpisode: runner.run, where: 'episode-worker', dispose: () => runner.dispose() };
 }
