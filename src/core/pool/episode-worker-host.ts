@@ -57,6 +57,8 @@ export interface WorkerEpisodeRunnerOptions {
 
 export interface WorkerEpisodeRunner {
   run: EpisodeRunner;
+  /** Starts workers ahead, up to `count` waiting, so the first episodes do not wait for a worker to load its code. */
+  prestart(count: number): void;
   /** Terminates every worker it started; call when the batch or evolution session ends. */
   dispose(): void;
   /** Workers started so far (replacements included). */
@@ -143,8 +145,12 @@ export function createWorkerEpisodeRunner(options: WorkerEpisodeRunnerOptions): 
   const after = <T>(ms: number, value: T, over: AbortSignal): Promise<T> =>
     new Promise((resolve) => {
       if (over.aborted) return;
-      const timer = setClampedTimeout(() => resolve(value), ms);
-      over.addEventListener('abort', () => clearTimeout(timer), { once: true });
+      const cancel = () => clearTimeout(timer);
+      const timer = setClampedTimeout(() => {
+        over.removeEventListener('abort', cancel);
+        resolve(value);
+      }, ms);
+      over.addEventListener('abort', cancel, { once: true });
     });
 
   /** Pings the worker until the episode is over; settles only if it stays silent past its deadline. */
@@ -171,6 +177,8 @@ export function createWorkerEpisodeRunner(options: WorkerEpisodeRunnerOptions): 
     const overController = new AbortController();
     const over = overController.signal;
     const calls = new Map<number, AbortController>();
+    // One listener for the whole episode, however many parts are relayed.
+    const episodeOver = whenAborted(over);
 
     const relay: ModelRelay = options.markCallback({
       async stream(callId: number, request: ModelRequest, onPart: (part: ModelStreamPart) => unknown) {
@@ -180,7 +188,7 @@ export function createWorkerEpisodeRunner(options: WorkerEpisodeRunnerOptions): 
         try {
           for await (const part of input.model.stream(request, controller.signal)) {
             // A worker that was terminated never answers: stop relaying to it once the episode is over.
-            const delivered = await Promise.race([Promise.resolve(onPart(part)).then(() => true), whenAborted(over)]);
+            const delivered = await Promise.race([Promise.resolve(onPart(part)).then(() => true), episodeOver]);
             if (!delivered || over.aborted) return;
           }
         } finally {
@@ -253,6 +261,9 @@ export function createWorkerEpisodeRunner(options: WorkerEpisodeRunnerOptions): 
 
   return {
     run,
+    prestart(count) {
+      while (idle.length < count) idle.push(spawn());
+    },
     dispose() {
       idle.length = 0;
       for (const handle of [...live]) retire(handle);
