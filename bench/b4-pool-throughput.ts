@@ -1,7 +1,7 @@
 // B4: throughput of 200 scripted episodes through the episode pool the CLI uses (`runEpisodes`, each episode in its
-// own sandbox thread) at pool size 1, 2 and 4; the speed-up against pool size 1, the baseline.
+// own episode worker_thread with its sandbox thread inside) at pool size 1, 2 and 4; the speed-up against pool size 1.
 import { cpus } from 'node:os';
-import { createThreadSandbox, prestartSandboxThread, stopIdleSandboxThreads } from '../src/cli/thread-sandbox.js';
+import { createThreadEpisodeRunner } from '../src/cli/thread-episode-runner.js';
 import { createDefaultHarness, harnessHash } from '../src/core/harness/index.js';
 import type { ActionProtocol, ChatModel, ModelRequest, ModelStreamPart } from '../src/core/model/types.js';
 import { type Episode, runEpisodes } from '../src/core/pool/run-episodes.js';
@@ -49,9 +49,11 @@ export const figure: BenchFigure = {
     const harness = createDefaultHarness();
     const hash = await harnessHash(harness);
     const model = new ReferenceSolutionModel(tasks);
-    prestartSandboxThread(Math.max(...POOL_SIZES));
-    const run = (concurrency: number, list: readonly Episode[]) => runEpisodes(list, { harness, harnessHash: hash, model, createSandbox: createThreadSandbox, concurrency });
-    await run(2, episodes.slice(0, 8)); // warm-up: sandbox threads started and their code loaded
+    // As `self-harness run` does: each episode in an episode thread (reused after a clean end), the model on this thread.
+    const runner = createThreadEpisodeRunner();
+    runner.prestart(Math.max(...POOL_SIZES));
+    const run = (concurrency: number, list: readonly Episode[]) => runEpisodes(list, { harness, harnessHash: hash, model, runEpisode: runner.run, concurrency });
+    await run(Math.max(...POOL_SIZES), episodes.slice(0, 8)); // warm-up: episode and sandbox threads started and their code loaded
     const sizes: Array<{ size: number; seconds: number; outcomes: string[] }> = [];
     try {
       for (const size of POOL_SIZES) {
@@ -62,7 +64,7 @@ export const figure: BenchFigure = {
         log(`pool size ${size}: ${results.length} episodes in ${seconds.toFixed(1)} s`);
       }
     } finally {
-      await stopIdleSandboxThreads();
+      runner.dispose();
     }
     const baseline = sizes[0];
     const perSecond = (entry: (typeof sizes)[number]) => entry.outcomes.length / entry.seconds;
@@ -76,13 +78,13 @@ export const figure: BenchFigure = {
       checks,
       tables: [
         {
-          title: `${count} episodes (${tasks.length} built-in tasks in turn, each played by its reference solution) through \`runEpisodes\` with the CLI's sandbox threads`,
+          title: `${count} episodes (${tasks.length} built-in tasks in turn, each played by its reference solution) through \`runEpisodes\` with the CLI's episode threads`,
           columns: ['pool size', 'wall s', 'episodes per second', 'speed-up vs size 1', 'passed', 'same outcomes, in order, as size 1'],
           rows: sizes.map((entry) => [entry.size, entry.seconds, perSecond(entry), ratio(perSecond(entry), perSecond(baseline)), `${passes(entry)} of ${entry.outcomes.length}`, sameOutcomes(entry) ? 'yes' : 'no']),
         },
       ],
       notes: [
-        `Each episode is a whole attempt as \`self-harness run --concurrency N\` makes it: a fresh sandbox (the CLI's just-bash worker_thread, reused threads), the task's files and setup, the agent loop with a scripted model that plays the task's reference solution as one shell call and then finishes, and the verifier. The same ${count} episodes run at each pool size after a warm-up; throughput is episodes per second of wall time, the baseline pool size 1. The machine has ${cpus().length} cores shared with other work, which bounds what 4 can add. The page's pool (Web Workers) is not measured here.`,
+        `Each episode is a whole attempt as \`self-harness run --concurrency N\` makes it: an episode worker_thread (reused after a clean end) running the agent loop and the verifier, with a fresh sandbox (a just-bash worker_thread of that thread), the task's files and setup, and a scripted model on the main thread (each call relayed) that plays the task's reference solution as one shell call and then finishes. The same ${count} episodes run at each pool size after a warm-up; throughput is episodes per second of wall time, the baseline pool size 1. The machine has ${cpus().length} cores shared with other work, which bounds what 4 can add. The page's episode Web Workers are not measured here.`,
       ],
     };
   },
