@@ -7,7 +7,8 @@ import { createDefaultHarness, harnessHash } from '../../src/core/harness/index.
 import { CallLimiter, LimitedModel } from '../../src/core/model/call-limits.js';
 import { ScriptedModel } from '../../src/core/model/scripted.js';
 import type { ChatModel, ModelRequest, ModelStreamPart } from '../../src/core/model/types.js';
-import { createEpisodeWorkerApi, type EpisodeWorkerApi } from '../../src/core/pool/episode-worker-api.js';
+import { modelIdentity } from '../../src/core/evolve/model-identity.js';
+import { createEpisodeWorkerApi, type EpisodeWorkerApi, identityOf, RelayedModel } from '../../src/core/pool/episode-worker-api.js';
 import { createWorkerEpisodeRunner, type EpisodeWorkerHandle, type RemoteEpisodeWorkerApi, type WorkerEpisodeRunnerOptions } from '../../src/core/pool/episode-worker-host.js';
 import { episodesOf, runEpisodes } from '../../src/core/pool/run-episodes.js';
 import { JustBashSandbox } from '../../src/core/sandbox/just-bash-sandbox.js';
@@ -127,6 +128,13 @@ describe('episodes in workers', () => {
     expect(spawned).toHaveLength(2);
     expect(spawned.every((handle) => handle.terminated)).toBe(true);
   }, 60_000);
+
+  it("carry the page model's identity (provider, model, protocol, sampling), so rollout cache keys do not change", () => {
+    const model = new LimitedModel(new DelayedModel(), new CallLimiter(2));
+    const relayed = new RelayedModel(structuredClone(identityOf(model)), { stream: async () => {}, abort: () => {} }, (value) => value);
+    expect(modelIdentity(relayed)).toEqual(modelIdentity(model));
+    expect(modelIdentity(relayed).sampling).toEqual({ temperature: 0 });
+  });
 
   it("share the page's per-endpoint limit: three episodes at once, one model call at a time", async () => {
     const harness = createDefaultHarness();
