@@ -74,7 +74,10 @@ const studioBench = {
     return times;
   },
 
-  /** B3: agent-loop episodes on the page's main thread (as the app runs them today) with a worker sandbox. */
+  /**
+   * B3: agent-loop episodes on the bench page's main thread with a worker sandbox: the loop's own overhead per step,
+   * which is the same in the app's episode workers (there each episode's loop runs in a worker of its own).
+   */
   async agentEpisodes(steps: number, episodes: number): Promise<EpisodeTiming[]> {
     const timings: EpisodeTiming[] = [];
     for (let episode = 0; episode < episodes; episode++) {

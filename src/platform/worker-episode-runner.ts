@@ -30,11 +30,13 @@ export interface EpisodeRunnerChoice {
 }
 
 /**
- * The embedded sandbox: every episode in an episode worker (its sandbox a worker of that worker). A WebContainer is
- * one per page and is driven from the page, so its episodes stay on the page's thread.
+ * The embedded sandbox: every episode in an episode worker (its sandbox a worker of that worker), `poolSize` of them
+ * started at once. A WebContainer is one per page and is driven from the page, so its episodes stay on its thread.
  */
-export function episodeRunnerFor(choice: SandboxFactoryChoice): EpisodeRunnerChoice {
+export function episodeRunnerFor(choice: SandboxFactoryChoice, poolSize = 1): EpisodeRunnerChoice {
   if (choice.kind === 'webcontainer') return { runEpisode: runEpisodeInThisThread(choice.factory), where: 'page', dispose: () => {} };
   const runner = createPageEpisodeRunner();
+  // Loaded while the run probes the model, so the first episodes do not wait for a worker's code.
+  runner.prestart(poolSize);
   return { runEpisode: runner.run, where: 'episode-worker', dispose: () => runner.dispose() };
 }

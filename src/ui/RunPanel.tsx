@@ -72,7 +72,8 @@ export function RunPanel({ db, suiteId, suiteName, profile, harness, tasks, load
       if (abort.signal.aborted) return;
       let statuses = '';
       // Each episode in a Web Worker of its own (a WebContainer's stay on this thread); the page records and renders.
-      const episodes = episodeRunnerFor(choice);
+      const concurrency = poolSizeFor(choice, sandbox.poolSize, model);
+      const episodes = episodeRunnerFor(choice, concurrency);
       try {
         await runBatch({
           db,
@@ -83,7 +84,7 @@ export function RunPanel({ db, suiteId, suiteName, profile, harness, tasks, load
           harnessHash: harness.hash,
           model,
           runEpisode: episodes.runEpisode,
-          concurrency: poolSizeFor(choice, sandbox.poolSize, model),
+          concurrency,
           signal: abort.signal,
           onNotice: setNotice,
           onProgress: (next) => {

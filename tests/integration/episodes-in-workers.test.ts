@@ -271,6 +271,16 @@ describe('the episode watchdog', () => {
     runner.dispose();
   });
 
+  it('disposing the runner (the page leaving a batch) ends the episodes still running and terminates their workers', async () => {
+    const worker = hangingWorker({ pings: 'answer' });
+    const runner = createWorkerEpisodeRunner({ spawn: () => worker, markCallback: (value) => value, stopGraceMs: 20 });
+    const running = runner.run(await input([]));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    runner.dispose();
+    expect(await running).toMatchObject({ outcome: 'agent_error', reason: 'stopped by the user' });
+    expect(worker.terminated).toBe(true);
+  });
+
   it('Stop ends an episode whose worker spins, once the grace is over', async () => {
     const worker = hangingWorker({ pings: 'never' });
     const runner = createWorkerEpisodeRunner({ spawn: () => worker, markCallback: (value) => value, stopGraceMs: 50 });

@@ -118,6 +118,8 @@ export function createWorkerEpisodeRunner(options: WorkerEpisodeRunnerOptions): 
   const idle: EpisodeWorkerHandle[] = [];
   const live = new Set<EpisodeWorkerHandle>();
   const answered = new WeakSet<EpisodeWorkerHandle>();
+  /** Disposing the runner stops the episodes still running, as a Stop does. */
+  const disposed = new AbortController();
   let workersStarted = 0;
 
   const spawn = () => {
@@ -171,7 +173,7 @@ export function createWorkerEpisodeRunner(options: WorkerEpisodeRunnerOptions): 
     const started = now();
     const tally = new EpisodeTally();
     const finish = (result: Omit<TaskRunResult, 'ranIn'>): TaskRunResult => ({ ...result, ranIn: 'episode-worker' });
-    if (input.signal.aborted) return finish({ outcome: 'agent_error', reason: 'stopped by the user', agentEndReason: 'aborted', usage: { ...tally.usage }, steps: 0, durationMs: 0 });
+    if (input.signal.aborted || disposed.signal.aborted) return finish({ outcome: 'agent_error', reason: 'stopped by the user', agentEndReason: 'aborted', usage: { ...tally.usage }, steps: 0, durationMs: 0 });
 
     const handle = idle.pop() ?? spawn();
     const overController = new AbortController();
@@ -212,7 +214,7 @@ export function createWorkerEpisodeRunner(options: WorkerEpisodeRunnerOptions): 
     );
     const failed: Promise<Ending> = handle.failed ? handle.failed.then((text): Ending => ({ kind: 'failed', text })) : never();
     const limitMs = options.timeLimitMs ? options.timeLimitMs(input.task) : episodeTimeLimitMs(input.task, graceMs);
-    const stopped = whenAborted(input.signal).then((): Ending => ({ kind: 'stopped' }));
+    const stopped = Promise.race([whenAborted(input.signal), whenAborted(disposed.signal)]).then((): Ending => ({ kind: 'stopped' }));
 
     let ending: Ending;
     try {
@@ -228,7 +230,7 @@ export function createWorkerEpisodeRunner(options: WorkerEpisodeRunnerOptions): 
       for (const call of calls.values()) call.abort();
     }
 
-    const clean = ending.kind === 'result' && !input.signal.aborted;
+    const clean = ending.kind === 'result' && !input.signal.aborted && !disposed.signal.aborted;
     if (clean) idle.push(handle);
     else retire(handle);
     if (ending.kind === 'result') return finish(ending.result);
@@ -265,6 +267,7 @@ export function createWorkerEpisodeRunner(options: WorkerEpisodeRunnerOptions): 
       while (idle.length < count) idle.push(spawn());
     },
     dispose() {
+      disposed.abort();
       idle.length = 0;
       for (const handle of [...live]) retire(handle);
     },

@@ -143,7 +143,7 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
       // Never throws: a WebContainer that cannot start falls back to the embedded sandbox, and the picker says why.
       const choice = await sandbox.resolve();
       // Each rollout in an episode Web Worker (a WebContainer's stay on this thread); the loop itself stays here.
-      episodes = episodeRunnerFor(choice);
+      episodes = episodeRunnerFor(choice, poolSizeFor(choice, sandbox.poolSize, agentModel));
       let live: EvolutionProgress | undefined;
       // The page is a subscriber of the loop's events, like the store: progress from events, state from checkpoints.
       // Another agent model (or, unasked, another proposer) is refused by the loop before anything runs.
