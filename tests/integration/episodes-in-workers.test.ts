@@ -129,6 +129,24 @@ describe('episodes in workers', () => {
     expect(spawned.every((handle) => handle.terminated)).toBe(true);
   }, 60_000);
 
+  it('run many episodes through one runner without piling up listeners (no MaxListenersExceededWarning)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => void warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    const harness = createDefaultHarness();
+    const { runner } = workerRunner({ heartbeatMs: 1 });
+    try {
+      const results = await runEpisodes(episodesOf(tasks.slice(0, 12), 2), { harness, harnessHash: await harnessHash(harness), model: new DelayedModel(), runEpisode: runner.run, concurrency: 1 });
+      expect(results).toHaveLength(24);
+      // Node reports a leak on the next tick.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      runner.dispose();
+    }
+  }, 60_000);
+
   it("carry the page model's identity (provider, model, protocol, sampling), so rollout cache keys do not change", () => {
     const model = new LimitedModel(new DelayedModel(), new CallLimiter(2));
     const relayed = new RelayedModel(structuredClone(identityOf(model)), { stream: async () => {}, abort: () => {} }, (value) => value);

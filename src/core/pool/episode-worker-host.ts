@@ -155,12 +155,29 @@ export function createWorkerEpisodeRunner(options: WorkerEpisodeRunnerOptions): 
       over.addEventListener('abort', cancel, { once: true });
     });
 
+  /** Whether `call` settles within `ms`; its timer and listener go as soon as it does (a ping every 2 s adds none). */
+  const answeredWithin = (call: Promise<unknown>, ms: number, over: AbortSignal): Promise<boolean> =>
+    new Promise((resolve) => {
+      const settle = (answered: boolean) => {
+        clearTimeout(timer);
+        over.removeEventListener('abort', onOver);
+        resolve(answered);
+      };
+      const onOver = () => settle(true);
+      const timer = setClampedTimeout(() => settle(false), ms);
+      over.addEventListener('abort', onOver, { once: true });
+      call.then(
+        () => settle(true),
+        () => settle(true),
+      );
+    });
+
   /** Pings the worker until the episode is over; settles only if it stays silent past its deadline. */
   async function heartbeat(handle: EpisodeWorkerHandle, over: AbortSignal): Promise<Ending> {
     while (!over.aborted) {
       const started = answered.has(handle);
       const deadlineMs = started ? answerDeadlineMs : startupDeadlineMs;
-      const pong = await Promise.race([handle.api.ping().then(() => true, () => true), after(deadlineMs, false, over)]);
+      const pong = await answeredWithin(handle.api.ping(), deadlineMs, over);
       if (over.aborted) break;
       if (!pong) return { kind: 'silent', deadlineMs, started };
       answered.add(handle);
@@ -214,7 +231,7 @@ export function createWorkerEpisodeRunner(options: WorkerEpisodeRunnerOptions): 
     );
     const failed: Promise<Ending> = handle.failed ? handle.failed.then((text): Ending => ({ kind: 'failed', text })) : never();
     const limitMs = options.timeLimitMs ? options.timeLimitMs(input.task) : episodeTimeLimitMs(input.task, graceMs);
-    const stopped = Promise.race([whenAborted(input.signal), whenAborted(disposed.signal)]).then((): Ending => ({ kind: 'stopped' }));
+    const stopped = Promise.race([whenAborted(input.signal, over), whenAborted(disposed.signal, over)]).then((): Ending => ({ kind: 'stopped' }));
 
     let ending: Ending;
     try {
@@ -282,8 +299,19 @@ function environment(reason: string) {
   return { outcome: 'infra_error' as const, reason, infrastructure: 'environment' as const, sandboxUnavailable: reason, agentEndReason: 'sandbox_error' as const };
 }
 
-/** Resolves when `signal` aborts (at once if it has). */
-function whenAborted(signal: AbortSignal): Promise<false> {
+/**
+ * Resolves when `signal` aborts (at once if it has). With `until`, it stops listening once `until` aborts: a signal
+ * that outlives many episodes (the runner's own) must not collect a listener per episode.
+ */
+function whenAborted(signal: AbortSignal, until?: AbortSignal): Promise<false> {
   if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(false), { once: true }));
+  return new Promise((resolve) => {
+    const forget = () => signal.removeEventListener('abort', done);
+    const done = () => {
+      until?.removeEventListener('abort', forget);
+      resolve(false);
+    };
+    signal.addEventListener('abort', done, { once: true });
+    until?.addEventListener('abort', forget, { once: true });
+  });
 }
