@@ -1,13 +1,24 @@
 // The bench page: built by `npm run bench` with the app's own vite.config.ts (so the sandbox worker, just-bash's
 // browser build and Dexie are bundled exactly as in dist/), served with the app's COOP/COEP headers and driven from
 // Node through `window.studioBench` (bench/chromium.ts). Not part of the app.
+import { createDefaultHarness, harnessHash } from '../../src/core/harness/index';
+import { type Episode, runEpisodes } from '../../src/core/pool/run-episodes';
 import { builtinSuite } from '../../src/core/tasks/builtin/index';
 import { prepareTaskSandbox } from '../../src/core/tasks/task-sandbox';
+import { createPageEpisodeRunner } from '../../src/platform/worker-episode-runner';
 import { WorkerSandbox } from '../../src/platform/worker-sandbox';
 import { StudioDatabase } from '../../src/store/db';
 import { type EpisodeTiming, timeEpisode } from '../agent-overhead';
+import { ReferenceSolutionModel } from '../reference-solution-model';
 import type { BenchCommand } from '../shell-commands';
 import { type TraceStoreOptions, type TraceStoreTiming, timeTraceStore } from '../trace-store-timing';
+
+/** B4 in Chromium: one pool size's run. */
+export interface PoolRun {
+  size: number;
+  seconds: number;
+  outcomes: string[];
+}
 
 export interface ShellRound {
   /** Per command, in order: the round trip page → worker → just-bash → page. */
@@ -63,7 +74,10 @@ const studioBench = {
     return times;
   },
 
-  /** B3: agent-loop episodes on the page's main thread (as the app runs them today) with a worker sandbox. */
+  /**
+   * B3: agent-loop episodes on the bench page's main thread with a worker sandbox: the loop's own overhead per step,
+   * which is the same in the app's episode workers (there each episode's loop runs in a worker of its own).
+   */
   async agentEpisodes(steps: number, episodes: number): Promise<EpisodeTiming[]> {
     const timings: EpisodeTiming[] = [];
     for (let episode = 0; episode < episodes; episode++) {
@@ -75,6 +89,35 @@ const studioBench = {
       }
     }
     return timings;
+  },
+
+  /**
+   * B4: `count` episodes through the page's episode workers, as the Run panel runs them (each episode's agent loop and
+   * verifier in an episode worker, its sandbox a worker of that worker, the model on this page), at each pool size.
+   */
+  async poolThroughput(count: number, sizes: number[]): Promise<{ taskCount: number; runs: PoolRun[] }> {
+    // Tasks the reference solution can play and the browser's just-bash can run (no yq, no tar).
+    const tasks = builtinSuite.tasks.filter((task) => task.solution && !task.requires?.length);
+    const episodes: Episode[] = Array.from({ length: count }, (_, index) => ({ task: tasks[index % tasks.length], attempt: Math.floor(index / tasks.length) + 1 }));
+    const harness = createDefaultHarness();
+    const hash = await harnessHash(harness);
+    const model = new ReferenceSolutionModel(tasks);
+    const runner = createPageEpisodeRunner();
+    const most = Math.max(...sizes);
+    runner.prestart(most);
+    const run = (concurrency: number, list: readonly Episode[]) => runEpisodes(list, { harness, harnessHash: hash, model, runEpisode: runner.run, concurrency });
+    try {
+      await run(most, episodes.slice(0, 8)); // warm-up: the workers' code loaded
+      const runs: PoolRun[] = [];
+      for (const size of sizes) {
+        const started = performance.now();
+        const results = await run(size, episodes);
+        runs.push({ size, seconds: (performance.now() - started) / 1000, outcomes: results.map(({ result }) => result.outcome) });
+      }
+      return { taskCount: tasks.length, runs };
+    } finally {
+      runner.dispose();
+    }
   },
 
   /** B5: the app's store in Chromium's IndexedDB; bytes from the storage estimate before and after. */

@@ -17,7 +17,7 @@ import { buildReport, renderReportMarkdown } from '../core/evolve/report.js';
 import { serializeHarness } from '../core/harness/index.js';
 import type { ChatModel } from '../core/model/types.js';
 import { suiteHash } from '../core/tasks/suite-hash.js';
-import { createThreadSandbox, killBusySandboxThreads, prestartSandboxThread } from './thread-sandbox.js';
+import { createThreadEpisodeRunner } from './thread-episode-runner.js';
 import { CONCURRENCY_OPTION, CONCURRENCY_USAGE, concurrencyFrom } from './concurrency.js';
 import { type CliCommand, EXIT, numericFlag, parseFlags, UsageError } from './cli-types.js';
 import { chooseTasks, readHarnessFile, withOutLock } from './command-inputs.js';
@@ -203,7 +203,6 @@ ${CONCURRENCY_USAGE}
     const settings = settingsFromFlags(values);
     const configuredAgentModel = createAgentModel(values);
     const concurrency = concurrencyFrom(values.concurrency);
-    prestartSandboxThread(concurrency);
     let proposerModel = configuredAgentModel;
     if (values['proposer-model'] || values['proposer-base-url'] || values['proposer-api-key-env']) {
       const key = proposerKey(values);
@@ -254,12 +253,14 @@ ${CONCURRENCY_USAGE}
       const controller = new AbortController();
       const onSignal = () => {
         err('pausing after the current rollout is abandoned; run the same command to resume');
+        // Every running episode's thread is told to stop and terminated within a moment, a spinning command and all.
         controller.abort();
-        // A command spinning in a sandbox thread would hold the attempt until the thread is replaced; it is dropped anyway.
-        killBusySandboxThreads();
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
+      // Each episode in a worker_thread of its own (its sandbox a thread of that thread), started ahead, one per slot.
+      const episodes = createThreadEpisodeRunner();
+      episodes.prestart(concurrency);
       let progress: EvolutionProgress | undefined;
       try {
         const state = await runEvolution({
@@ -267,7 +268,7 @@ ${CONCURRENCY_USAGE}
           tasks,
           agentModel,
           proposerModel,
-          createSandbox: createThreadSandbox,
+          runAttempt: episodes.run,
           concurrency,
           signal: controller.signal,
           budget: existing.state ? budgetGiven(values, settings) : undefined,
@@ -301,6 +302,7 @@ ${CONCURRENCY_USAGE}
         }
         throw error;
       } finally {
+        episodes.dispose();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }

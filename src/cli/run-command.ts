@@ -6,7 +6,7 @@ import type { TokenUsage } from '../core/model/types.js';
 import { episodesOf, runEpisodes } from '../core/pool/run-episodes.js';
 import type { TaskOutcome } from '../core/tasks/types.js';
 import { evolutionSettingsSchema } from '../core/evolve/config.js';
-import { createThreadSandbox, killBusySandboxThreads, prestartSandboxThread } from './thread-sandbox.js';
+import { createThreadEpisodeRunner } from './thread-episode-runner.js';
 import { type CliCommand, EXIT, numericFlag, parseFlags, UsageError } from './cli-types.js';
 import { chooseTasks, readHarnessFile, withOutLock } from './command-inputs.js';
 import { CONCURRENCY_OPTION, CONCURRENCY_USAGE, concurrencyFrom } from './concurrency.js';
@@ -107,7 +107,6 @@ ${CONCURRENCY_USAGE}
     const k = attempts.data;
     const configuredModel = createAgentModel(values);
     const concurrency = concurrencyFrom(values.concurrency);
-    prestartSandboxThread(concurrency);
     const harness = withAnswerTokenCap(await readHarnessFile(values.harness), values);
     const hash = await harnessHash(harness);
     const loaded = await loadSuite(values.suite);
@@ -135,12 +134,14 @@ ${CONCURRENCY_USAGE}
       const controller = new AbortController();
       const onSignal = () => {
         err('stopping: the attempt in progress is dropped; results.json keeps the finished ones');
+        // Every running episode's thread is told to stop and terminated within a moment, a spinning command and all.
         controller.abort();
-        // A command spinning in a sandbox thread would hold the attempt until the thread is replaced; it is dropped anyway.
-        killBusySandboxThreads();
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
+      // Each episode in a worker_thread of its own (its sandbox a thread of that thread), started ahead, one per slot.
+      const episodes = createThreadEpisodeRunner();
+      episodes.prestart(concurrency);
       try {
         const model = await probedAgentModel(configuredModel, output, controller.signal);
         out(`measuring ${tasks.length} tasks × ${k} attempts with ${model.id}, harness ${hash.slice(0, 12)}, ${concurrency} at once, into ${directory}`);
@@ -153,7 +154,7 @@ ${CONCURRENCY_USAGE}
           harness,
           harnessHash: hash,
           model,
-          createSandbox: createThreadSandbox,
+          runEpisode: episodes.run,
           concurrency,
           signal: controller.signal,
           onEpisodeStart: async ({ task, attempt }, index) => {
@@ -179,6 +180,7 @@ ${CONCURRENCY_USAGE}
         });
         await Promise.all(writing.values());
       } finally {
+        episodes.dispose();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }

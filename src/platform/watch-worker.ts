@@ -25,6 +25,9 @@ export function watchWorker(worker: Worker, label: string): Promise<string> {
       failed(event.data.message);
     });
     worker.addEventListener('error', (event) => {
+      // Handled here: without this, the error would also count as uncaught in whoever started the worker — for a
+      // sandbox worker started by an episode worker, a crash of that episode worker.
+      event.preventDefault();
       // A module worker whose entry point itself cannot load gets a bare Event; its own modules report the rest.
       failed(event instanceof ErrorEvent && event.message ? event.message : 'its script could not be loaded (the browser gives no details; see the console)');
     });

@@ -71,6 +71,8 @@ export interface RunRecord {
   startedAt: number;
   endedAt?: number;
   durationMs?: number;
+  /** `episode-worker`: the agent loop and verifier ran in an episode Web Worker; absent: on the page's thread. */
+  ranIn?: 'episode-worker';
 }
 
 export interface TraceEventRecord {

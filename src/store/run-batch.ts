@@ -3,6 +3,7 @@ import type { HarnessDocument } from '../core/harness/schema.js';
 import { chooseActionProtocol } from '../core/model/probe-tool-calling.js';
 import type { ChatModel } from '../core/model/types.js';
 import type { SandboxFactory } from '../core/sandbox/types.js';
+import type { EpisodeRunner } from '../core/pool/episode-runner.js';
 import { type Episode, runEpisodes } from '../core/pool/run-episodes.js';
 import type { TaskRunResult } from '../core/tasks/run-task.js';
 import { suiteHash } from '../core/tasks/suite-hash.js';
@@ -31,7 +32,10 @@ export interface RunBatchOptions {
   harness: HarnessDocument;
   harnessHash: string;
   model: ChatModel;
-  createSandbox: SandboxFactory;
+  /** Each episode's sandbox when episodes run on this thread (`runEpisode` not given). */
+  createSandbox?: SandboxFactory;
+  /** Runs each episode; the page passes its episode workers (`src/platform/worker-episode-runner.ts`). */
+  runEpisode?: EpisodeRunner;
   signal?: AbortSignal;
   /** Tasks run at once, each in its own sandbox (default 1). Outcomes do not depend on it. */
   concurrency?: number;
@@ -71,6 +75,7 @@ export async function runBatch(options: RunBatchOptions): Promise<{ batch: Batch
       harnessHash: options.harnessHash,
       model,
       createSandbox: options.createSandbox,
+      runEpisode: options.runEpisode,
       concurrency: options.concurrency ?? 1,
       signal: options.signal,
       onEpisodeStart: async ({ task, attempt }, index) => {

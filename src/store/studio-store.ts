@@ -64,6 +64,7 @@ export async function finishRun(db: StudioDatabase, runId: string, result: TaskR
     steps: result.steps,
     endedAt: Date.now(),
     durationMs: result.durationMs,
+    ...(result.ranIn ? { ranIn: result.ranIn } : {}),
   });
 }
 

@@ -3,6 +3,7 @@ import type { ModelProfile } from '../core/model/profile.js';
 import type { Task } from '../core/tasks/types.js';
 import type { LoadedModel } from '../platform/create-model.js';
 import type { HarnessVersionRecord, StudioDatabase } from '../store/db.js';
+import { episodeRunnerFor } from '../platform/worker-episode-runner.js';
 import { runBatch, type TaskProgress } from '../store/run-batch.js';
 import { errorMessage, shortHash } from './format.js';
 import { Panel } from './Panel.js';
@@ -68,31 +69,37 @@ export function RunPanel({ db, suiteId, suiteName, profile, harness, tasks, load
       if (abort.signal.aborted) return;
       // Never throws: a WebContainer that cannot start falls back to the embedded sandbox, and the picker says why.
       const choice = await sandbox.resolve();
-      const createSandbox = choice.factory;
       if (abort.signal.aborted) return;
       let statuses = '';
-      await runBatch({
-        db,
-        suiteId,
-        suiteName,
-        tasks,
-        harness: harness.document,
-        harnessHash: harness.hash,
-        model,
-        createSandbox,
-        concurrency: poolSizeFor(choice, sandbox.poolSize, model),
-        signal: abort.signal,
-        onNotice: setNotice,
-        onProgress: (next) => {
-          setProgress(next);
-          // Reload the history only when a run starts or ends, not on every event.
-          const now = next.map((item) => item.status).join();
-          if (now !== statuses) {
-            statuses = now;
-            onRunsChanged();
-          }
-        },
-      });
+      // Each episode in a Web Worker of its own (a WebContainer's stay on this thread); the page records and renders.
+      const concurrency = poolSizeFor(choice, sandbox.poolSize, model);
+      const episodes = episodeRunnerFor(choice, concurrency);
+      try {
+        await runBatch({
+          db,
+          suiteId,
+          suiteName,
+          tasks,
+          harness: harness.document,
+          harnessHash: harness.hash,
+          model,
+          runEpisode: episodes.runEpisode,
+          concurrency,
+          signal: abort.signal,
+          onNotice: setNotice,
+          onProgress: (next) => {
+            setProgress(next);
+            // Reload the history only when a run starts or ends, not on every event.
+            const now = next.map((item) => item.status).join();
+            if (now !== statuses) {
+              statuses = now;
+              onRunsChanged();
+            }
+          },
+        });
+      } finally {
+        episodes.dispose();
+      }
     } catch (error) {
       setFailure(`The run stopped with an error: ${errorMessage(error)}`);
     } finally {

@@ -19,9 +19,9 @@ export function SandboxPicker({ choice, disabled }: { choice: SandboxChoice; dis
         </label>
       </fieldset>
       <p className={status.state === 'fallback' ? 'notice notice-warn' : 'muted sandbox-status'} data-testid="sandbox-status" data-state={status.state}>
-        {status.state === 'embedded' && 'bash with about 80 commands and an in-memory file system, in a Web Worker. Works offline; no Node.js or npm.'}
+        {status.state === 'embedded' && 'bash with about 80 commands and an in-memory file system. Each task runs in a Web Worker of its own (agent, tools and checks), its shell in another. Works offline; no Node.js or npm.'}
         {status.state === 'starting' && 'Starting the WebContainer (its runtime comes from StackBlitz; this can take up to 20 s)…'}
-        {status.state === 'ready' && 'WebContainer ready: real node and npm, shell jsh. Tasks written for bash tools (grep, sed, awk) may not run here.'}
+        {status.state === 'ready' && 'WebContainer ready: real node and npm, shell jsh. Tasks written for bash tools (grep, sed, awk) may not run here. The WebContainer is one per page, so its tasks are driven from the page, one at a time.'}
         {status.state === 'fallback' && (
           <>
             <strong>The WebContainer cannot start</strong>: {status.reason}. Runs use the embedded just-bash sandbox instead.
@@ -45,8 +45,8 @@ export function SandboxPicker({ choice, disabled }: { choice: SandboxChoice; dis
         />
         <span className="muted">
           {oneAtATime
-            ? 'The WebContainer runs one task at a time.'
-            : `Each in its own sandbox worker (1–${MAX_PAGE_POOL_SIZE}; default one per core, at most ${DEFAULT_PAGE_POOL_CAP}). Outcomes and decisions are the same at any size; an in-page model still answers one call at a time.`}
+            ? 'The WebContainer runs one task at a time, driven from the page.'
+            : `Each in its own episode worker (1–${MAX_PAGE_POOL_SIZE}; default one per core, at most ${DEFAULT_PAGE_POOL_CAP}). Outcomes and decisions are the same at any size; an in-page model still answers one call at a time.`}
         </span>
       </label>
     </div>

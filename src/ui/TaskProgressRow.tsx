@@ -31,7 +31,7 @@ export function TaskProgressRow({ item, title, stopped }: { item: TaskProgress; 
   const outcome = item.result?.outcome;
   const tone = item.status === 'done' ? (outcome === 'pass' ? 'pass' : 'fail') : item.status === 'queued' ? 'idle' : 'active';
   return (
-    <li className="progress-row" data-testid="task-progress" data-task-id={item.taskId} data-status={item.status} data-outcome={outcome ?? ''}>
+    <li className="progress-row" data-testid="task-progress" data-task-id={item.taskId} data-status={item.status} data-outcome={outcome ?? ''} data-ran-in={item.result?.ranIn ?? ''}>
       <div className="progress-row-head">
         <span className="task-title">{title}</span>
         <span className="status-text" data-testid="task-progress-status">

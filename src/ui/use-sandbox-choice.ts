@@ -21,13 +21,13 @@ export interface SandboxChoice {
   choose(preference: SandboxPreference): void;
   /** The factory a run or an evolution uses now (the embedded one when a WebContainer cannot start). */
   resolve(): Promise<SandboxFactoryChoice>;
-  /** Episodes a batch or an evolution runs at once, each in its own sandbox worker (results do not depend on it). */
+  /** Episodes a batch or an evolution runs at once, each in its own episode worker (results do not depend on it). */
   poolSize: number;
   /** Save the pool size (clamped to 1…`MAX_PAGE_POOL_SIZE`). */
   choosePoolSize(size: number): void;
 }
 
-/** The most episodes this page runs at once, whatever is asked: each holds a sandbox worker. */
+/** The most episodes this page runs at once, whatever is asked: each holds an episode worker and its sandbox worker. */
 export const MAX_PAGE_POOL_SIZE = 8;
 /** The default is one per core, at most this many. */
 export const DEFAULT_PAGE_POOL_CAP = 4;
@@ -37,8 +37,9 @@ export function defaultPagePoolSize(): number {
 }
 
 /**
- * The pool size a run uses with a factory and a model: a WebContainer is one per page and runs one task at a time; the
- * embedded sandbox gives each episode its own worker. No more episodes than the model takes calls at once: an in-page
+ * The pool size a run uses with a factory and a model: a WebContainer is one per page and runs one task at a time,
+ * driven from the page's thread; with the embedded sandbox each episode runs in an episode worker of its own
+ * (`episodeRunnerFor`). No more episodes than the model takes calls at once: an in-page
  * engine answers one request at a time, and an episode queued behind another's turn would spend its own time limit
  * waiting — its outcome would depend on the pool size.
  */

@@ -6,7 +6,7 @@ import { forwardConsole, saveOpenAIModel, type StudioUnderTest, startStudio } fr
 
 /**
  * The Run panel's "Episodes at once": a batch of four tasks at pool size 2 (two episodes at once, each in its own
- * sandbox worker) ends with the same outcome per task as at pool size 1, and Stop ends every running episode at once.
+ * episode worker with its sandbox worker inside) ends with the same outcome per task as at pool size 1, and Stop ends every running episode at once.
  */
 
 const withSolution = builtinSuite.tasks.filter((task) => task.solution && !task.requires?.length);
@@ -67,8 +67,12 @@ describe('a batch in a pool of episodes', () => {
       await page.waitForFunction((count) => document.querySelectorAll('[data-testid="task-progress"][data-status="done"]').length === count, ALL.length);
       await page.locator('[data-testid="run-controls"][data-state="idle"]').waitFor();
       const outcomes: Record<string, string | null> = {};
-      for (const task of ALL) outcomes[task.id] = await page.locator(row(task.id)).getAttribute('data-outcome');
-      return { outcomes, most: model!.concurrency.most };
+      const ranIn = new Set<string | null>();
+      for (const task of ALL) {
+        outcomes[task.id] = await page.locator(row(task.id)).getAttribute('data-outcome');
+        ranIn.add(await page.locator(row(task.id)).getAttribute('data-ran-in'));
+      }
+      return { outcomes, most: model!.concurrency.most, ranIn: [...ranIn] };
     };
     const one = await runAt(1);
     expect(one.most).toBe(1);
@@ -76,6 +80,9 @@ describe('a batch in a pool of episodes', () => {
     const two = await runAt(2);
     expect(two.most).toBe(2);
     expect(two.outcomes).toEqual(one.outcomes);
+    // The agent loop and verifier of every episode ran in an episode Web Worker, not on the page's thread.
+    expect(one.ranIn).toEqual(['episode-worker']);
+    expect(two.ranIn).toEqual(['episode-worker']);
 
     // The setting is kept across a reload.
     await page.reload();

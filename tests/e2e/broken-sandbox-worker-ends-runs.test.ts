@@ -78,6 +78,8 @@ describe('a sandbox worker that is broken', () => {
     await runAndWaitUntilIdle(page);
     expect(await page.locator(row).getAttribute('data-outcome')).toBe('infra_error');
     expect(await textOf(page, `${row} [data-testid="task-progress-reason"]`)).toContain('the sandbox worker failed: Error: the sandbox host crashed');
+    // The sandbox's crash is handled by the episode's worker, which goes on: it is not taken for a crash of its own.
+    expect(await textOf(page, `${row} [data-testid="task-progress-reason"]`)).not.toContain('episode worker');
     expect(served()).toBeGreaterThan(0);
     await page.close();
   }, 90_000);
@@ -86,6 +88,8 @@ describe('a sandbox worker that is broken', () => {
     const { page, served } = await pageWithSandboxHost('await new Promise(() => {});\nexport {};\n');
     await page.getByTestId('run-button').click();
     await page.locator(`${row}[data-status="running"]`).waitFor();
+    // The episode's worker has started its sandbox worker, which now loads for ever.
+    await expect.poll(served).toBeGreaterThan(0);
     await page.getByTestId('stop-button').click();
     await page.locator('[data-testid="run-controls"][data-state="idle"]').waitFor();
     // Stopped by the user, not ended by the sandbox giving up on its silent worker (an infra_error after 60 s).

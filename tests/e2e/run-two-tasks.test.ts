@@ -104,6 +104,8 @@ describe.each(SERVE_MODES)('run two tasks end to end (%s app)', (serve) => {
     const progressOutcome = (taskId: string) => page.locator(`[data-testid="task-progress"][data-task-id="${taskId}"]`).getAttribute('data-outcome');
     expect(await progressOutcome(TASK_PASS.id)).toBe('pass');
     expect(await progressOutcome(TASK_FAIL.id)).toBe('fail');
+    // Under the dev server too, each episode ran in an episode worker with its sandbox worker nested inside it.
+    for (const task of [TASK_PASS, TASK_FAIL]) expect(await page.locator(`[data-testid="task-progress"][data-task-id="${task.id}"]`).getAttribute('data-ran-in')).toBe('episode-worker');
     expect(await page.locator('[data-testid="task-progress"] [role="progressbar"][aria-valuenow="100"]').count()).toBe(2);
     expect(model!.requests.every((request) => request.model === 'scripted-e2e')).toBe(true);
 

@@ -1,28 +1,18 @@
-import type { AgentEvent } from '../agent/events.js';
-import type { HarnessDocument } from '../harness/schema.js';
 import type { ChatModel, TokenUsage } from '../model/types.js';
+import { type EpisodeInput, type EpisodeRunner, runEpisodeInThisThread } from '../pool/episode-runner.js';
 import { clampConcurrency } from '../pool/ordered-pool.js';
 import type { SandboxFactory } from '../sandbox/types.js';
-import { runTask, type TaskRunResult } from '../tasks/run-task.js';
 import type { Task } from '../tasks/types.js';
 import type { EvolutionEvent, EvolutionStop } from './events.js';
 import type { EvolutionProgress } from './progress.js';
 import type { SplitName } from './splits.js';
 import type { CandidateRecord, EvolutionBudget, EvolutionState, EvolutionStore, IterationRecord, SplitScore } from './state.js';
 
-/** One attempt at one task, as the loop asks for it. */
-export interface AttemptInput {
-  task: Task;
-  /** Which attempt (1…) at this task with this harness. */
-  attempt: number;
-  harness: HarnessDocument;
-  harnessHash: string;
-  model: ChatModel;
-  signal: AbortSignal;
-  onEvent: (event: AgentEvent) => void;
-}
+/** One attempt at one task, as the loop asks for it: an episode (`pool/episode-runner.ts`). */
+export type AttemptInput = EpisodeInput;
 
-export type AttemptRunner = (input: AttemptInput) => Promise<TaskRunResult>;
+/** Runs one attempt: the pool's episode runner, so the page's episode workers serve evolutions as they serve runs. */
+export type AttemptRunner = EpisodeRunner;
 
 export interface EvolutionContext {
   store: EvolutionStore;
@@ -32,7 +22,10 @@ export interface EvolutionContext {
   proposerModel?: ChatModel;
   /** Where attempts run; needed unless `runAttempt` is given. */
   createSandbox?: SandboxFactory;
-  /** Runs one attempt; defaults to `runTask` in a fresh sandbox. The gate's calibration benchmark swaps in simulated agents. */
+  /**
+   * Runs one attempt; defaults to `runTask` in this thread in a fresh sandbox. The page passes its episode workers; the
+   * gate's calibration benchmark swaps in simulated agents.
+   */
   runAttempt?: AttemptRunner;
   /** Pauses the evolution: the rollout or model call in flight is abandoned (never counted) and runs again on resume. */
   signal?: AbortSignal;
@@ -80,12 +73,12 @@ export const MAX_CONCURRENCY = 16;
 /** Node's timers fire at once past 2^31−1 ms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-const defaultRunAttempt =
-  (createSandbox: SandboxFactory | undefined): AttemptRunner =>
-  (input) => {
-    if (!createSandbox) throw new Error('the evolution was given no sandbox (createSandbox) to run attempts in');
-    return runTask({ task: input.task, harness: input.harness, harnessHash: input.harnessHash, model: input.model, createSandbox, signal: input.signal, onEvent: input.onEvent });
-  };
+const defaultRunAttempt = (createSandbox: SandboxFactory | undefined): AttemptRunner =>
+  createSandbox
+    ? runEpisodeInThisThread(createSandbox)
+    : () => {
+        throw new Error('the evolution was given no sandbox (createSandbox) to run attempts in');
+      };
 
 /**
  * What every stage of one session shares: the state, the models, the clock and the budgets. The wall-clock budget is

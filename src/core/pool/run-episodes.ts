@@ -2,8 +2,9 @@ import type { AgentEvent } from '../agent/events.js';
 import type { HarnessDocument } from '../harness/schema.js';
 import type { ChatModel } from '../model/types.js';
 import type { SandboxFactory } from '../sandbox/types.js';
-import { runTask, type TaskRunResult } from '../tasks/run-task.js';
+import type { TaskRunResult } from '../tasks/run-task.js';
 import type { Task } from '../tasks/types.js';
+import { type EpisodeRunner, runEpisodeInThisThread } from './episode-runner.js';
 import { OrderedPool } from './ordered-pool.js';
 
 /** One episode to run: a task and which attempt at it this is (1…). */
@@ -16,7 +17,13 @@ export interface RunEpisodesOptions {
   harness: HarnessDocument;
   harnessHash: string;
   model: ChatModel;
-  createSandbox: SandboxFactory;
+  /** Where each episode's sandbox comes from, when episodes run in this thread (`runEpisode` not given). */
+  createSandbox?: SandboxFactory;
+  /**
+   * Runs one episode; defaults to `runTask` in this thread with `createSandbox`. The page passes its episode workers
+   * (`src/platform/worker-episode-runner.ts`). Plan order, results and what is recorded do not depend on it.
+   */
+  runEpisode?: EpisodeRunner;
   /** Most episodes at once (default 1). Results come back in the order the episodes were given, whatever it is. */
   concurrency?: number;
   /** Stops every running episode; episodes not started then never start. */
@@ -52,18 +59,20 @@ export function episodesOf(tasks: readonly Task[], attempts = 1): Episode[] {
  * ```
  */
 export async function runEpisodes(episodes: readonly Episode[], options: RunEpisodesOptions): Promise<EpisodeResult[]> {
+  const runEpisode = options.runEpisode ?? (options.createSandbox ? runEpisodeInThisThread(options.createSandbox) : undefined);
+  if (!runEpisode) throw new Error('runEpisodes needs a sandbox factory (createSandbox) or an episode runner (runEpisode)');
   const pool = new OrderedPool<Episode, TaskRunResult, never>(
     episodes,
     async (episode, index, { signal }) => {
       await options.onEpisodeStart?.(episode, index);
-      const result = await runTask({
+      const result = await runEpisode({
         task: episode.task,
+        attempt: episode.attempt,
         harness: options.harness,
         harnessHash: options.harnessHash,
         model: options.model,
-        createSandbox: options.createSandbox,
         signal,
-        onEvent: options.onEpisodeEvent ? (event) => options.onEpisodeEvent!(episode, index, event) : undefined,
+        onEvent: (event) => options.onEpisodeEvent?.(episode, index, event),
       });
       await options.onEpisodeFinish?.(episode, index, result);
       return result;

@@ -30,6 +30,8 @@ export interface TaskRunResult {
   usage: TokenUsage;
   steps: number;
   durationMs: number;
+  /** `episode-worker`: the agent loop and verifier ran in an episode Web Worker of the page; absent: in the caller's thread. */
+  ranIn?: 'episode-worker';
 }
 
 export interface RunTaskOptions {

@@ -2,6 +2,9 @@ import { capText, LIMITS } from '../limits.js';
 import { SANDBOX_WORKDIR, type Sandbox } from '../sandbox/types.js';
 import { type Task, taskFilePath, taskWorkdir, VERIFIER_DIR, type VerifierResult } from './types.js';
 
+/** How long a task's setup script may run. */
+export const SETUP_TIMEOUT_MS = 60_000;
+
 /**
  * Create the task's working directory, write the initial files and run the setup script from the working directory;
  * throws with a clear message if the task's own setup fails.
@@ -15,7 +18,7 @@ export async function prepareTaskSandbox(task: Task, sandbox: Sandbox): Promise<
   }
   for (const [path, content] of Object.entries(task.initialFiles)) await sandbox.writeFile(taskFilePath(task, path), content);
   if (task.setupScript) {
-    const setup = await sandbox.exec(task.setupScript, { cwd: workdir, env: task.env, timeoutMs: 60_000 });
+    const setup = await sandbox.exec(task.setupScript, { cwd: workdir, env: task.env, timeoutMs: SETUP_TIMEOUT_MS });
     if (setup.exitCode !== 0) throw new Error(`setup script of task "${task.id}" failed (exit ${setup.exitCode}): ${setup.stderr.slice(0, 500)}`);
   }
 }

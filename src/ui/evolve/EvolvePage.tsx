@@ -23,6 +23,7 @@ import { poolSizeFor, type SandboxChoice } from '../use-sandbox-choice.js';
 import { EvolutionConfigForm } from './EvolutionConfigForm.js';
 import { type EvolutionModels, loadEvolutionModels } from './evolution-models.js';
 import { planResume, type ResumeChoice } from './evolution-profiles.js';
+import { type EpisodeRunnerChoice, episodeRunnerFor } from '../../platform/worker-episode-runner.js';
 import { EvolutionModelPicker } from './EvolutionModelPicker.js';
 import { ResumeProfileChooser } from './ResumeProfileChooser.js';
 import { EvolutionView } from './EvolutionView.js';
@@ -136,11 +137,13 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
     setFailure(undefined);
     setNotice(models.notice);
     setLoopNotices([]);
+    let episodes: EpisodeRunnerChoice | undefined;
     try {
       const { agentModel, proposerModel } = models;
       // Never throws: a WebContainer that cannot start falls back to the embedded sandbox, and the picker says why.
       const choice = await sandbox.resolve();
-      const { factory } = choice;
+      // Each rollout in an episode Web Worker (a WebContainer's stay on this thread); the loop itself stays here.
+      episodes = episodeRunnerFor(choice, poolSizeFor(choice, sandbox.poolSize, agentModel));
       let live: EvolutionProgress | undefined;
       // The page is a subscriber of the loop's events, like the store: progress from events, state from checkpoints.
       // Another agent model (or, unasked, another proposer) is refused by the loop before anything runs.
@@ -150,7 +153,7 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
         agentModel,
         proposerModel,
         acceptProposerChange: options.acceptProposerChange,
-        createSandbox: factory,
+        runAttempt: episodes.runEpisode,
         // Rollouts run this many at once and are recorded in plan order: the same decisions at any size.
         concurrency: poolSizeFor(choice, sandbox.poolSize, agentModel),
         signal: abort.signal,
@@ -166,6 +169,7 @@ export function EvolvePage({ db, suite, profiles, activeProfile, harness, loader
       if (error instanceof EvolutionRefused && error.kind === 'proposer_changed' && options.profiles) setResumeChoice({ evolutionId: id, problems: [error.message], suggestion: options.profiles });
       else setFailure(explainLoadError(errorMessage(error)));
     } finally {
+      episodes?.dispose();
       controller.current = undefined;
       setRunningId(undefined);
       await refresh();

@@ -14,6 +14,7 @@ import { SandboxPicker } from '../SandboxPicker.js';
 import { downloadFile } from '../shell/download.js';
 import { usePersistentState } from '../shell/use-persistent-state.js';
 import { explainLoadError, type ModelLoader } from '../use-model-loader.js';
+import { type EpisodeRunnerChoice, episodeRunnerFor } from '../../platform/worker-episode-runner.js';
 import type { SandboxChoice } from '../use-sandbox-choice.js';
 import './matrix.css';
 
@@ -79,8 +80,10 @@ export function MatrixPage({ db, profiles, suite, loader, sandbox, onRunsChanged
     setFailure(undefined);
     let done = 0;
     setRunning({ done, total, label: 'starting' });
+    let episodes: EpisodeRunnerChoice | undefined;
     try {
-      const { factory } = await sandbox.resolve();
+      // Each episode in an episode Web Worker (a WebContainer's stay on this thread).
+      episodes = episodeRunnerFor(await sandbox.resolve());
       for (const profile of pickedProfiles) {
         if (abort.signal.aborted) break;
         setRunning({ done, total, label: `loading ${profile.label}` });
@@ -98,7 +101,7 @@ export function MatrixPage({ db, profiles, suite, loader, sandbox, onRunsChanged
               harness: version.document,
               harnessHash: hash,
               model,
-              createSandbox: factory,
+              runEpisode: episodes.runEpisode,
               signal: abort.signal,
               onProgress: (progress) => {
                 const finished = progress.filter((item) => item.status === 'done').length;
@@ -116,6 +119,7 @@ export function MatrixPage({ db, profiles, suite, loader, sandbox, onRunsChanged
     } catch (error) {
       setFailure(explainLoadError(errorMessage(error)));
     } finally {
+      episodes?.dispose();
       controller.current = undefined;
       setRunning(undefined);
       await reload();
