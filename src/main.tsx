@@ -1,5 +1,6 @@
 // First: no module may parse with zod before it is told not to use eval (the page's CSP forbids it).
 import './platform/zod-without-eval.js';
+import './ui/open-workspace-early.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App.js';

@@ -8,20 +8,14 @@ import { createSandboxWorkerApi } from '../core/sandbox/sandbox-worker-api.js';
  * outlives its timeout, as the page kills its Web Worker; `reset` gives an idle thread a fresh sandbox for the next
  * task attempt.
  */
-export type ThreadRequest = { id: number; method: keyof SandboxWorkerApi | 'reset'; args: unknown[] };
+export type ThreadRequest = { id: number; method: keyof SandboxWorkerApi; args: unknown[] };
 export type ThreadReply = { id: number; value: unknown } | { id: number; error: string };
 
 const port = parentPort;
 if (!port) throw new Error('sandbox-thread-host.ts runs only inside a worker_thread');
-let api = createSandboxWorkerApi();
+const api = createSandboxWorkerApi();
 port.on('message', async ({ id, method, args }: ThreadRequest) => {
   try {
-    if (method === 'reset') {
-      // A thread handed to the next task attempt starts over with an empty file system.
-      api = createSandboxWorkerApi();
-      port.postMessage({ id, value: true } satisfies ThreadReply);
-      return;
-    }
     const value = await (api[method] as (...parameters: unknown[]) => Promise<unknown>)(...args);
     port.postMessage({ id, value } satisfies ThreadReply);
   } catch (error) {

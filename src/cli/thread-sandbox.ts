@@ -22,7 +22,7 @@ const THREAD_HEAP_MB = 1024;
 /** Idle threads kept for the next sandbox; more would only hold memory. Raised to the pool size (`prestartSandboxThread`). */
 let idleThreads = 2;
 
-const METHODS = ['exec', 'readFile', 'writeFile', 'exists', 'listFiles', 'exportTree', 'snapshot', 'restore'] as const satisfies ReadonlyArray<keyof SandboxWorkerApi>;
+const METHODS = ['exec', 'readFile', 'writeFile', 'exists', 'listFiles', 'exportTree', 'snapshot', 'restore', 'reset'] as const satisfies ReadonlyArray<keyof SandboxWorkerApi>;
 
 class SandboxThread {
   readonly worker = new Worker(ENTRY, { resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } });
@@ -58,7 +58,7 @@ class SandboxThread {
     return this.pending.size > 0;
   }
 
-  call(method: (typeof METHODS)[number] | 'reset', args: unknown[]): Promise<unknown> {
+  call(method: (typeof METHODS)[number], args: unknown[]): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
       if (this.gone) {
         reject(new Error(this.gone));
@@ -106,26 +106,36 @@ function takeThread(): SandboxThread {
 }
 
 /**
- * The handle `RestartableSandbox` drives. It terminates a handle to kill a runaway command (a call is in flight:
- * the thread is killed) and when the sandbox is disposed (nothing in flight: the thread is reset and reused).
+ * The handle `RestartableSandbox` drives. It terminates a handle to kill a runaway command, and releases it when the
+ * sandbox is disposed with nothing in flight after a command that ended by itself: then the thread is reset and reused.
  */
 function spawnSandboxThread(): SandboxWorkerHandle {
   const thread = takeThread();
-  const handle = {
+  let handedBack = false;
+  return {
     api: thread.api,
     failed: thread.failed,
     terminate: () => {
+      // Once released, the thread may already serve another sandbox.
+      if (handedBack) return;
+      handedBack = true;
+      inUse.delete(thread);
+      if (thread.alive) thread.kill();
+    },
+    release: () => {
+      if (handedBack) return;
+      handedBack = true;
       inUse.delete(thread);
       if (!thread.alive) return;
       if (thread.busy || idle.length >= idleThreads) {
         thread.kill();
         return;
       }
+      // Messages reach the thread in order: the reset runs before the next sandbox's first call.
       void thread.call('reset', []).catch(() => undefined);
       park(thread);
     },
   };
-  return handle;
 }
 
 /**

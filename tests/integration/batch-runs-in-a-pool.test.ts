@@ -109,4 +109,40 @@ describe('batch runs in a pool', () => {
     expect([...finished].sort()).toEqual([...order].sort());
     expect(results.map(({ result }) => result.outcome)).toEqual(tasks.slice(0, 6).flatMap((task) => (isHard(task.id) ? ['fail', 'fail'] : ['pass', 'pass'])));
   }, 60_000);
+
+  it('a slow episode at the head does not hold the other workers idle: the pool runs several episodes past it', async () => {
+    const harness = createDefaultHarness();
+    const started: string[] = [];
+    let releaseHead: () => void = () => {};
+    const headReleased = new Promise<void>((resolve) => (releaseHead = resolve));
+    // The first task's agent answers only once six more episodes have started past it; with a window of one pool's
+    // worth (2 running + 2 finished waiting) they never could, and this run would never end.
+    const inner = new ScriptedModel((request) => agentTurn(request), 'scripted:agent');
+    const model: ChatModel = {
+      id: 'scripted:agent',
+      provider: 'scripted',
+      actionProtocol: 'native_tools',
+      async *stream(request, signal) {
+        if (request.messages[0].content.includes('[task-00]')) await headReleased;
+        yield* inner.stream(request, signal);
+      },
+    };
+    const episodes = episodesOf(tasks.slice(0, 10), 1);
+    const run = runEpisodes(episodes, {
+      harness,
+      harnessHash: await harnessHash(harness),
+      model,
+      createSandbox: async () => new JustBashSandbox(),
+      concurrency: 2,
+      onEpisodeStart: (episode) => {
+        started.push(episode.task.id);
+        if (started.length === 7) releaseHead();
+      },
+    });
+    const outcome = await Promise.race([run.then(() => 'finished'), new Promise((resolve) => setTimeout(() => resolve('stuck behind the slow episode'), 20_000))]);
+    releaseHead();
+    expect(outcome).toBe('finished');
+    expect(started.slice(0, 7)).toEqual(tasks.slice(0, 7).map((task) => task.id));
+    expect((await run).map(({ episode }) => episode.task.id)).toEqual(tasks.slice(0, 10).map((task) => task.id));
+  }, 60_000);
 });

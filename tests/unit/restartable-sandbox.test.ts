@@ -24,6 +24,9 @@ function spawnSpinningWorker(log: string[]): () => SandboxWorkerHandle {
   };
 }
 
+/** Every file under /work and /tmp with its content, to compare a sandbox's files before and after a restart. */
+const EVERY_FILE = 'find /work /tmp -type f | sort | while read -r file; do echo "== $file"; cat "$file"; done';
+
 /** Every call waits for ever, as calls to a worker that could not load its code do. */
 const silentApi: SandboxWorkerApi = new Proxy({} as SandboxWorkerApi, { get: () => () => new Promise(() => {}) });
 
@@ -72,6 +75,59 @@ describe('the worker-hosted sandbox', () => {
     expect((await sandbox.exec('spin', { timeoutMs: 100 })).timedOut).toBe(true);
     expect(sandbox.restarts).toBe(1);
     expect((await sandbox.exec('greet; cat data.csv; ls | head -1', { cwd: '/app' })).stdout).toBe('greetings from /app\na,1\ndata.csv\n');
+  });
+
+  it('restores the files as the last command left them, after removals, moves, overwrites and links', async () => {
+    const log: string[] = [];
+    const sandbox = new RestartableSandbox(spawnSpinningWorker(log), { kind: 'test', killGraceMs: 20 });
+    await sandbox.writeFile('/work/gone.txt', 'delete me\n');
+    await sandbox.writeFile('/work/old/a.txt', 'a\n');
+    await sandbox.writeFile('/work/old/deep/b.txt', 'b\n');
+    await sandbox.writeFile('/work/edit.txt', 'v1\n');
+    await sandbox.exec('echo first > /tmp/first.txt');
+    await sandbox.exec('rm gone.txt; mv old new; echo v2 >> edit.txt; cp -r new copy; rm copy/a.txt');
+    await sandbox.exec('echo unchanged-by-this-one');
+    expect((await sandbox.exec('spin', { timeoutMs: 30 })).timedOut).toBe(true);
+    expect(sandbox.restarts).toBe(1);
+    const listing = await sandbox.exec('find /work /tmp -type f | sort; cat edit.txt');
+    expect(listing.stdout).toBe('/tmp/first.txt\n/work/copy/deep/b.txt\n/work/edit.txt\n/work/new/a.txt\n/work/new/deep/b.txt\nv1\nv2\n');
+
+    // Links: a write through one may change a path the command never named, so after a link every snapshot lists
+    // every file. Whatever the links did, the restored files are those from before the runaway command.
+    await sandbox.exec('ln -s /work/edit.txt /work/link.txt; ln /work/new/a.txt /work/hard.txt; echo v3 >> /work/link.txt');
+    await sandbox.exec('echo v4 >> /work/hard.txt; rm -r /work/copy');
+    const before = (await sandbox.exec(EVERY_FILE)).stdout;
+    expect(before).toContain('v4');
+    expect((await sandbox.exec('spin', { timeoutMs: 30 })).timedOut).toBe(true);
+    expect(sandbox.restarts).toBe(2);
+    expect((await sandbox.exec(EVERY_FILE)).stdout).toBe(before);
+  });
+
+  it('a snapshot cut off by Stop is not lost: the next restart still restores every file', async () => {
+    let slowSnapshots = false;
+    const spawn = spawnSpinningWorker([]);
+    const sandbox = new RestartableSandbox(
+      () => {
+        const handle = spawn();
+        const snapshot = handle.api.snapshot;
+        // The worker takes its changes at once; its answer arrives late.
+        const late = (answer: ReturnType<typeof snapshot>) => new Promise<Awaited<typeof answer>>((resolve) => setTimeout(() => resolve(answer), 40));
+        handle.api = { ...handle.api, snapshot: (options) => (slowSnapshots ? late(snapshot(options)) : snapshot(options)) };
+        return handle;
+      },
+      { kind: 'test', killGraceMs: 20 },
+    );
+    await sandbox.writeFile('/work/one.txt', '1\n');
+    slowSnapshots = true;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 10);
+    expect((await sandbox.exec('echo never', { signal: controller.signal })).stderr).toMatch(/aborted before it started/);
+    slowSnapshots = false;
+    await sandbox.writeFile('/work/two.txt', '2\n');
+    expect((await sandbox.exec('spin', { timeoutMs: 30 })).timedOut).toBe(true);
+    await sandbox.exec('echo 3 > /work/three.txt');
+    expect((await sandbox.exec('spin', { timeoutMs: 30 })).timedOut).toBe(true);
+    expect((await sandbox.exec('cat /work/one.txt /work/two.txt /work/three.txt')).stdout).toBe('1\n2\n3\n');
   });
 
   it('an abort kills the running command the same way', async () => {

@@ -1,6 +1,7 @@
 import { Bash } from 'just-bash';
 import { clampTimerMs } from '../limits.js';
 import { JUST_BASH_CAPABILITIES } from './capabilities.js';
+import { createChangeTrackingFs, type FileSystemChanges } from './change-tracking-fs.js';
 import { type ExecOptions, type ExecResult, type FileEntry, type Sandbox, SANDBOX_WORKDIR, TIMEOUT_EXIT_CODE } from './types.js';
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -29,13 +30,21 @@ export class JustBashSandbox implements Sandbox {
   private readonly bash: Bash;
   /** just-bash starts without /tmp; scripts expect one. */
   private readonly ready: Promise<void>;
+  private readonly files = createChangeTrackingFs();
 
   constructor(private readonly defaultTimeoutMs = 30_000) {
     this.bash = new Bash({
+      fs: this.files.fs,
       cwd: SANDBOX_WORKDIR,
       executionLimits: { maxCommandCount: 100_000, maxLoopIterations: 100_000 },
     });
+    this.files.startTracking();
     this.ready = this.bash.fs.mkdir('/tmp', { recursive: true });
+  }
+
+  /** The paths written, removed, copied or moved since the last call (or `unknown`); a worker's snapshot reads only those. */
+  takeFileChanges(): FileSystemChanges {
+    return this.files.takeChanges();
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
@@ -121,6 +130,10 @@ export class JustBashSandbox implements Sandbox {
   async exportTree(dir: string): Promise<FileEntry[]> {
     const files = await this.listFiles(dir);
     return Promise.all(files.map(async (path) => ({ path, content: await this.bash.fs.readFile(path) })));
+  }
+
+  async isDirectory(path: string): Promise<boolean> {
+    return (await this.bash.fs.stat(this.resolve(path))).isDirectory;
   }
 
   /** Whether `chmod +x` was given; a worker's snapshot keeps it, so a restored tool still runs. */

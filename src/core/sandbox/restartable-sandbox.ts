@@ -14,6 +14,17 @@ export interface SnapshotEntry extends FileEntry {
   executable?: boolean;
 }
 
+/**
+ * The files that changed since the worker's previous snapshot: drop every `removed` path and everything under it, then
+ * put `entries` in. `complete` means `entries` are all the files (the first snapshot, or one taken after a change the
+ * worker could not follow).
+ */
+export interface SnapshotChanges {
+  complete: boolean;
+  removed: string[];
+  entries: SnapshotEntry[];
+}
+
 /** The sandbox operations a worker offers, plus snapshot/restore so a replacement can take over. */
 export interface SandboxWorkerApi {
   exec(command: string, options: Omit<ExecOptions, 'signal'>): Promise<ExecResult>;
@@ -22,8 +33,12 @@ export interface SandboxWorkerApi {
   exists(path: string): Promise<boolean>;
   listFiles(dir: string): Promise<string[]>;
   exportTree(dir: string): Promise<FileEntry[]>;
-  snapshot(): Promise<SnapshotEntry[]>;
+  /** What changed since the previous snapshot; `complete` asks for every file. */
+  snapshot(options?: { complete?: boolean }): Promise<SnapshotChanges>;
+  /** Into a fresh worker: the files as the last snapshot left them. */
   restore(entries: SnapshotEntry[]): Promise<void>;
+  /** Replace the worker's sandbox with an empty one, for the next task attempt. */
+  reset(): Promise<void>;
 }
 
 /** A running worker: how to talk to it, how to kill it, and how it says it has failed. */
@@ -35,6 +50,12 @@ export interface SandboxWorkerHandle {
    * never settles while it is fine. Without it, only the answer deadline notices a dead worker.
    */
   failed?: Promise<string>;
+  /**
+   * The sandbox is done with this worker: nothing is in flight and its last command ended by itself, so the worker
+   * may be emptied and serve another sandbox (a fresh worker takes ~100 ms to start in the page). Without it, a
+   * disposed sandbox terminates its worker.
+   */
+  release?(): void;
 }
 
 /** Time the worker gets beyond the command timeout to answer by itself before it is killed. */
@@ -74,8 +95,15 @@ export class RestartableSandbox implements Sandbox {
   readonly kind: string;
   readonly capabilities: readonly SandboxCapability[];
   private current: SandboxWorkerHandle;
-  /** Files as they were before the running command; what a restarted worker gets back. */
-  private lastSnapshot: SnapshotEntry[] = [];
+  /** Files as they were before the running command, by path; what a restarted worker gets back. */
+  private readonly files = new Map<string, SnapshotEntry>();
+  /** A snapshot's answer was not applied (the command was aborted meanwhile): the next one must list every file. */
+  private snapshotLost = false;
+  /** Calls each worker has not answered yet; a worker is reusable only with none. */
+  private readonly inFlight = new WeakMap<SandboxWorkerHandle, number>();
+  private disposed = false;
+  /** Whether the last command ended by itself; after a timeout or an abort the worker is never reused. */
+  private lastCommandEnded = true;
   private unavailable: SandboxUnavailableError | undefined;
   /** Settles every call still waiting when the sandbox is disposed, so none waits (or keeps a timer) for ever. */
   private close: () => void = () => {};
@@ -106,11 +134,18 @@ export class RestartableSandbox implements Sandbox {
     const started = performance.now();
     const { signal, ...rest } = options;
     if (signal?.aborted) return this.stopped(started, 'aborted before it started', false);
-    const snapshot = await this.settle('taking a snapshot of the files', (api) => api.snapshot(), { ms: this.answerDeadlineMs, passed: 'unavailable' }, signal);
+    const complete = this.snapshotLost;
+    this.snapshotLost = true;
+    const snapshot = await this.settle('taking a snapshot of the files', (api) => api.snapshot({ complete }), { ms: this.answerDeadlineMs, passed: 'unavailable' }, signal);
     if ('stop' in snapshot) return this.stopped(started, 'aborted before it started', false);
-    this.lastSnapshot = snapshot.value;
+    this.applySnapshot(snapshot.value);
+    this.snapshotLost = false;
+    this.lastCommandEnded = false;
     const result = await this.settle('running a command', (api) => api.exec(command, { ...rest, timeoutMs }), { ms: timeoutMs + this.killGraceMs, passed: 'kill' }, signal);
-    if ('value' in result) return result.value;
+    if ('value' in result) {
+      this.lastCommandEnded = !result.value.timedOut;
+      return result.value;
+    }
     await this.restart();
     return this.stopped(started, result.stop === 'killed' ? `command did not stop within ${Math.round(timeoutMs / 1000)}s` : 'command aborted', result.stop === 'killed');
   }
@@ -125,12 +160,24 @@ export class RestartableSandbox implements Sandbox {
     };
   }
 
+  private applySnapshot(changes: SnapshotChanges): void {
+    if (changes.complete) this.files.clear();
+    for (const removed of changes.removed) {
+      const under = removed === '/' ? '/' : `${removed}/`;
+      for (const path of this.files.keys()) if (path === removed || path.startsWith(under)) this.files.delete(path);
+    }
+    for (const entry of changes.entries) this.files.set(entry.path, entry);
+  }
+
   private async restart(): Promise<void> {
     this.current.terminate();
     this.current = this.spawn();
     this.restarts += 1;
-    const snapshot = this.lastSnapshot;
+    const snapshot = [...this.files.values()];
     await this.call('restoring the files', (api) => api.restore(snapshot));
+    // The fresh worker holds just these files, as the snapshot says: its next one needs only the changes.
+    this.snapshotLost = false;
+    this.lastCommandEnded = true;
   }
 
   /**
@@ -146,11 +193,17 @@ export class RestartableSandbox implements Sandbox {
     signal?: AbortSignal,
   ): Promise<{ value: T } | { stop: 'killed' | 'aborted' }> {
     if (this.unavailable) throw this.unavailable;
+    // A disposed sandbox's worker may already serve the next one: nothing more may reach it.
+    if (this.disposed) throw new SandboxUnavailableError(`the sandbox was closed before ${what}`);
     const handle = this.current;
     const limitMs = deadline.passed === 'unavailable' && !this.started.has(handle) ? Math.max(deadline.ms, this.startupDeadlineMs) : deadline.ms;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
-    const answered = () => this.started.add(handle);
+    this.inFlight.set(handle, (this.inFlight.get(handle) ?? 0) + 1);
+    const answered = () => {
+      this.started.add(handle);
+      this.inFlight.set(handle, (this.inFlight.get(handle) ?? 1) - 1);
+    };
     const outcomes: Promise<Settled<T>>[] = [
       request(handle.api).then(
         (value) => {
@@ -223,7 +276,11 @@ export class RestartableSandbox implements Sandbox {
   }
 
   async dispose(): Promise<void> {
-    this.current.terminate();
+    if (this.disposed) return;
+    this.disposed = true;
+    const reusable = !this.unavailable && this.lastCommandEnded && !this.inFlight.get(this.current) && this.current.release;
+    if (reusable) this.current.release?.();
+    else this.current.terminate();
     this.close();
   }
 }

@@ -1,4 +1,5 @@
 import type { Task } from '../types.js';
+import { once } from './generated.js';
 import { byCodePoint, lines, pick, randInt, seededRng, shq } from './seeded.js';
 import { withVerifyLib } from './verify-lib.js';
 
@@ -57,7 +58,7 @@ function makeProjects(): { files: Record<string, string>; inventory: unknown } {
   };
 }
 
-const projects = makeProjects();
+const projects = once(makeProjects);
 
 const inventoryReport: Task = {
   id: 'project-inventory-report',
@@ -79,10 +80,13 @@ const inventoryReport: Task = {
 - A file's extension is the part of its name after the **last** dot, lowercased (\`logo.PNG\` → \`png\`, \`.env.example\` → \`example\`); names without a dot count under \`"(none)"\`.
 - Sizes are in bytes; \`largest_file.path\` is written like \`projects/billing/main.go\`.
 - Numbers must be JSON numbers; key order and formatting don't matter.`,
-  initialFiles: projects.files,
-  verifier: {
-    files: { 'expected-inventory.json': `${JSON.stringify(projects.inventory)}\n` },
-    script: withVerifyLib(`
+  get initialFiles() {
+    return projects().files;
+  },
+  get verifier() {
+    return {
+      files: { 'expected-inventory.json': `${JSON.stringify(projects().inventory)}\n` },
+      script: withVerifyLib(`
 f=reports/inventory.json
 [ -f "$f" ] || fail "$f is missing"
 jq empty "$f" 2>/dev/null || fail "$f is not valid JSON"
@@ -96,6 +100,7 @@ got() { jq -c "$1" "$f"; }
 same_json "$f" /verifier/expected-inventory.json
 echo "inventory.json is correct"
 `),
+    };
   },
   solution: `
 mkdir -p reports

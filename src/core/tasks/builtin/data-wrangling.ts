@@ -1,4 +1,5 @@
 import type { Task } from '../types.js';
+import { once } from './generated.js';
 import { byCodePoint, lines, pad, pick, pickWeighted, randInt, seededRng, shuffled } from './seeded.js';
 import { withVerifyLib } from './verify-lib.js';
 
@@ -42,7 +43,7 @@ function makeUsers(): { users: User[]; admins: string } {
   return { users, admins: lines(admins) };
 }
 
-const usersData = makeUsers();
+const usersData = once(makeUsers);
 
 const jqActiveAdmins: Task = {
   id: 'jq-active-admins',
@@ -50,13 +51,17 @@ const jqActiveAdmins: Task = {
   instruction: `\`users.json\` is an array of user objects like \`{"id": 1001, "name": "…", "email": "…", "role": "admin", "active": true, …}\`.
 
 Write \`admins.txt\` containing the email address of every user whose \`role\` is \`"admin"\` **and** whose \`active\` is \`true\` — one address per line, no quotes, sorted alphabetically.`,
-  initialFiles: { 'users.json': `${JSON.stringify(usersData.users, null, 2)}\n` },
-  verifier: {
-    files: { 'expected-admins.txt': usersData.admins },
-    script: withVerifyLib(`
+  get initialFiles() {
+    return { 'users.json': `${JSON.stringify(usersData().users, null, 2)}\n` };
+  },
+  get verifier() {
+    return {
+      files: { 'expected-admins.txt': usersData().admins },
+      script: withVerifyLib(`
 same_file admins.txt /verifier/expected-admins.txt
 echo "admins.txt is correct"
 `),
+    };
   },
   solution: `jq -r '.[] | select(.role == "admin" and .active == true) | .email' users.json | sort > admins.txt`,
   agentTimeoutSec: 120,
@@ -99,7 +104,7 @@ function makeOrders(): { customers: string; orders: string; revenue: string } {
   };
 }
 
-const ordersData = makeOrders();
+const ordersData = once(makeOrders);
 
 const ordersRevenue: Task = {
   id: 'orders-revenue-by-region',
@@ -114,10 +119,13 @@ Write \`revenue.json\`: a JSON object mapping each region to the sum of \`amount
 - Include every region that appears in \`customers.json\`, with \`0\` if it has no paid orders.
 - Paid orders whose \`customer_id\` is not in \`customers.json\` go under the key \`"unknown"\` (include it even if 0).
 - Key order and formatting don't matter.`,
-  initialFiles: { 'data/orders.csv': ordersData.orders, 'data/customers.json': ordersData.customers },
-  verifier: {
-    files: { 'expected-revenue.json': ordersData.revenue },
-    script: withVerifyLib(`
+  get initialFiles() {
+    return { 'data/orders.csv': ordersData().orders, 'data/customers.json': ordersData().customers };
+  },
+  get verifier() {
+    return {
+      files: { 'expected-revenue.json': ordersData().revenue },
+      script: withVerifyLib(`
 [ -f revenue.json ] || fail "revenue.json is missing"
 jq empty revenue.json 2>/dev/null || fail "revenue.json is not valid JSON"
 [ "$(jq -r 'type' revenue.json)" = "object" ] || fail "revenue.json must hold a JSON object"
@@ -129,6 +137,7 @@ wrong=$(jq -r --slurpfile want /verifier/expected-revenue.json '[to_entries[] | 
 [ -z "$wrong" ] || fail "wrong totals for: $wrong"
 echo "revenue.json is correct"
 `),
+    };
   },
   solution: `
 tr -d '\\r' < data/orders.csv | awk -F, 'NR > 1 && $4 == "paid" { print $2, $3 }' > /tmp/paid.txt
@@ -301,7 +310,7 @@ function makeSales(): { csv: string; pivot: string } {
   };
 }
 
-const salesData = makeSales();
+const salesData = once(makeSales);
 
 const pivotMonthlySales: Task = {
   id: 'pivot-monthly-sales',
@@ -311,13 +320,17 @@ const pivotMonthlySales: Task = {
 - header: \`month\` followed by every region that occurs in the data, sorted alphabetically (e.g. \`month,east,north,…\`);
 - one row per month that has any sales, as \`YYYY-MM\`, oldest first;
 - each cell is the total amount of that month and region with exactly two decimals (\`1234.50\`, \`-12.00\`), or \`0.00\` when there were no sales.`,
-  initialFiles: { 'sales.csv': salesData.csv },
-  verifier: {
-    files: { 'expected-pivot.csv': salesData.pivot },
-    script: withVerifyLib(`
+  get initialFiles() {
+    return { 'sales.csv': salesData().csv };
+  },
+  get verifier() {
+    return {
+      files: { 'expected-pivot.csv': salesData().pivot },
+      script: withVerifyLib(`
 same_file pivot.csv /verifier/expected-pivot.csv
 echo "pivot.csv is correct"
 `),
+    };
   },
   solution: `
 awk -F, '
@@ -397,7 +410,7 @@ function applyTransactions(): { inventory: Record<string, InventoryItem>; reject
   return { inventory, rejected };
 }
 
-const inventoryResult = applyTransactions();
+const inventoryResult = once(applyTransactions);
 
 const applyInventoryTransactions: Task = {
   id: 'apply-inventory-transactions',
@@ -417,14 +430,16 @@ A rejected line changes nothing. List every rejected line in \`rejected.txt\` as
     'inventory.json': `${JSON.stringify(INITIAL_INVENTORY, null, 2)}\n`,
     ...Object.fromEntries(Object.entries(TRANSACTION_FILES).map(([file, rows]) => [`transactions/${file}`, lines(['op,sku,qty,location', ...rows])])),
   },
-  verifier: {
-    files: { 'expected-inventory.json': `${JSON.stringify(inventoryResult.inventory)}\n`, 'expected-rejected.txt': lines(inventoryResult.rejected) },
-    script: withVerifyLib(`
+  get verifier() {
+    return {
+      files: { 'expected-inventory.json': `${JSON.stringify(inventoryResult().inventory)}\n`, 'expected-rejected.txt': lines(inventoryResult().rejected) },
+      script: withVerifyLib(`
 same_json inventory.json /verifier/expected-inventory.json
 [ -f rejected.txt ] || fail "rejected.txt is missing"
 same_text rejected.txt "$(awk 'NF { print $1 }' rejected.txt)" /verifier/expected-rejected.txt
 echo "inventory and rejections are correct"
 `),
+    };
   },
   solution: `
 jq -r 'to_entries[] | [.key, (.value.qty | tostring), .value.location] | join(",")' inventory.json > /tmp/inventory.csv

@@ -1,4 +1,5 @@
 import type { Task } from '../types.js';
+import { once } from './generated.js';
 import { byCodePoint, lines, pad, pick, randInt, seededRng, shq, shuffled } from './seeded.js';
 import { withVerifyLib } from './verify-lib.js';
 
@@ -200,7 +201,7 @@ function migrationState(): Record<string, string> {
   return files;
 }
 
-const migrationRecords = makeRecords();
+const migrationRecords = once(makeRecords);
 
 const resumeMigration: Task = {
   id: 'resume-interrupted-migration',
@@ -215,9 +216,10 @@ Finish the migration. When you are done:
 
 No migration is actually running. Don't lose any record's data; if a source record is malformed, repair it minimally (keep its values) and migrate it.`,
   initialFiles: migrationState(),
-  verifier: {
-    files: Object.fromEntries(migrationRecords.map((r) => [`expected/${r.id}.json`, `${JSON.stringify(toV2(r))}\n`])),
-    script: withVerifyLib(`
+  get verifier() {
+    return {
+      files: Object.fromEntries(migrationRecords().map((r) => [`expected/${r.id}.json`, `${JSON.stringify(toV2(r))}\n`])),
+      script: withVerifyLib(`
 [ ! -e migrate.lock ] || fail "migrate.lock is still there"
 left=$(find data/v1 -name '*.json' 2>/dev/null | wc -l)
 [ "$left" -eq 0 ] || fail "data/v1 still holds $left .json files"
@@ -231,6 +233,7 @@ n=$(find data/v2 -type f | wc -l)
 [ "$n" -eq 30 ] || fail "data/v2 holds $n files, expected exactly 30"
 echo "migration finished correctly"
 `),
+    };
   },
   solution: `
 rm -f migrate.lock
@@ -373,7 +376,7 @@ function makeWorkspace(): { files: Record<string, string>; summary: string; keep
   return { files, summary: lines(summary), keep };
 }
 
-const workspace = makeWorkspace();
+const workspace = once(makeWorkspace);
 
 const freeSpaceForJob: Task = {
   id: 'free-space-for-job',
@@ -385,21 +388,25 @@ Rules for cleaning up:
 - files the job reads, and everything in \`workspace/keep/\`, must stay untouched;
 - the current log \`workspace/logs/job.log\` stays; rotated logs (\`*.log.1\`, \`*.log.2\`, …) and cache files (\`workspace/cache/\`) may be deleted;
 - don't change \`job.sh\` or its limit.`,
-  initialFiles: { 'job.sh': JOB_SH, ...workspace.files },
-  verifier: {
-    files: {
-      'expected-summary.txt': workspace.summary,
-      ...Object.fromEntries([...workspace.keep, 'workspace/data/north.csv', 'workspace/data/south.csv', 'workspace/data/west.csv'].map((path) => [`original/${path}`, workspace.files[path]])),
-    },
-    script: withVerifyLib(`
+  get initialFiles() {
+    return { 'job.sh': JOB_SH, ...workspace().files };
+  },
+  get verifier() {
+    return {
+      files: {
+        'expected-summary.txt': workspace().summary,
+        ...Object.fromEntries([...workspace().keep, 'workspace/data/north.csv', 'workspace/data/south.csv', 'workspace/data/west.csv'].map((path) => [`original/${path}`, workspace().files[path]])),
+      },
+      script: withVerifyLib(`
 same_file output/summary.txt /verifier/expected-summary.txt
-for f in ${[...workspace.keep, 'workspace/data/north.csv', 'workspace/data/south.csv', 'workspace/data/west.csv'].join(' ')}; do
+for f in ${[...workspace().keep, 'workspace/data/north.csv', 'workspace/data/south.csv', 'workspace/data/west.csv'].join(' ')}; do
   [ -f "$f" ] || fail "$f was deleted but had to stay"
   [ "$(md5sum < "$f")" = "$(md5sum < "/verifier/original/$f")" ] || fail "$f was changed but had to stay untouched"
 done
 grep -q 'quota' job.sh && grep -q '${QUOTA}' job.sh || fail "job.sh or its limit was changed"
 echo "the job ran within its quota"
 `),
+    };
   },
   solution: `
 rm -rf workspace/cache
@@ -530,7 +537,7 @@ function restoredSite(): SiteTree {
   return tree;
 }
 
-const RESTORED = restoredSite();
+const RESTORED = once(restoredSite);
 
 const restoreVerifiedBackup: Task = {
   id: 'restore-verified-backup',
@@ -553,21 +560,23 @@ Afterwards \`site/\` must hold exactly the restored and replayed files. Leave \`
 mv staging/tampered.json backups/site-2024-06-04.json
 rm -rf staging
 `,
-  verifier: {
-    files: Object.fromEntries(Object.entries(RESTORED).map(([p, c]) => [`expected/${p}`, c])),
-    script: withVerifyLib(`
+  get verifier() {
+    return {
+      files: Object.fromEntries(Object.entries(RESTORED()).map(([p, c]) => [`expected/${p}`, c])),
+      script: withVerifyLib(`
 [ -d site ] || fail "site/ was not restored"
 # Which files should exist is part of the answer: report missing or extra files without naming them.
-missing=0; for f in ${Object.keys(RESTORED).map(shq).join(' ')}; do [ -f "$f" ] || missing=$((missing + 1)); done
+missing=0; for f in ${Object.keys(RESTORED()).map(shq).join(' ')}; do [ -f "$f" ] || missing=$((missing + 1)); done
 [ "$missing" -eq 0 ] || fail "site/ lacks $missing files it should have after the restore and replay"
 n=$(find site -type f | wc -l)
-[ "$n" -eq ${Object.keys(RESTORED).length} ] || fail "site/ holds files it should not have after the restore and replay"
-for f in ${Object.keys(RESTORED).map(shq).join(' ')}; do
+[ "$n" -eq ${Object.keys(RESTORED()).length} ] || fail "site/ holds files it should not have after the restore and replay"
+for f in ${Object.keys(RESTORED()).map(shq).join(' ')}; do
   [ "$(md5sum < "$f")" = "$(md5sum < "/verifier/expected/$f")" ] || fail "$f does not have the content it should have after the restore and replay"
 done
 [ "$(ls backups | grep -c '^site-.*[.]json$')" -eq 5 ] && [ -f backups/SHA256SUMS ] || fail "backups/ was changed"
 echo "site restored from the right snapshot and the journal replayed"
 `),
+    };
   },
   solution: `
 chosen=

@@ -1,4 +1,5 @@
 import type { Task } from '../types.js';
+import { once } from './generated.js';
 import { byCodePoint, lines, pick, randInt, seededRng } from './seeded.js';
 import { withVerifyLib } from './verify-lib.js';
 
@@ -335,7 +336,7 @@ function dataTree(): { files: Record<string, string>; largest: string } {
   return { files, largest: lines(top.map(([path, content]) => `${content.length} ${path}`)) };
 }
 
-const dataFiles = dataTree();
+const dataFiles = once(dataTree);
 
 const largestFilesReport: Task = {
   id: 'largest-files-report',
@@ -343,14 +344,18 @@ const largestFilesReport: Task = {
   instruction: `\`data/\` is running out of space. Write \`largest.txt\` listing the **5 largest files** under \`data/\` (any depth, hidden files included), biggest first, one per line as \`BYTES PATH\` — the exact size in bytes and the path starting with \`data/\`, e.g. \`1234 data/raw/x.dat\`. File names may contain spaces.
 
 Anything inside a directory named \`.cache\` (at any level) is disposable and must not be listed.`,
-  initialFiles: dataFiles.files,
-  verifier: {
-    files: { 'expected-largest.txt': dataFiles.largest },
-    script: withVerifyLib(`
+  get initialFiles() {
+    return dataFiles().files;
+  },
+  get verifier() {
+    return {
+      files: { 'expected-largest.txt': dataFiles().largest },
+      script: withVerifyLib(`
 [ -f largest.txt ] || fail "largest.txt is missing"
 same_text largest.txt "$(sed -e 's/^[[:space:]]*//' -e 's|^\\([0-9]*\\)[[:space:]]*[.]/|\\1 |' largest.txt | grep -v '^$')" /verifier/expected-largest.txt
 echo "largest.txt is correct"
 `),
+    };
   },
   solution: `
 find data -type f | grep -v '/[.]cache/' | while IFS= read -r f; do printf '%s %s\\n' "$(wc -c < "$f" | tr -d ' ')" "$f"; done | sort -rn | head -n 5 > largest.txt

@@ -1,4 +1,5 @@
 import type { Task } from '../types.js';
+import { once } from './generated.js';
 import { byCodePoint, lines, pad, pick, randInt, seededRng, shq, shuffled } from './seeded.js';
 import { withVerifyLib } from './verify-lib.js';
 
@@ -117,8 +118,8 @@ function makePhotos(): { photos: Photo[]; removed: string[] } {
   return { photos, removed: removed.sort(byCodePoint) };
 }
 
-const dedupe = makePhotos();
-const dedupeKept = dedupe.photos.filter((p) => !dedupe.removed.includes(p.path));
+const dedupe = once(makePhotos);
+const dedupeKept = once(() => dedupe().photos.filter((p) => !dedupe().removed.includes(p.path)));
 
 const dedupeByContent: Task = {
   id: 'dedupe-by-content',
@@ -128,17 +129,21 @@ const dedupeByContent: Task = {
 1. Find every group of files under \`photos/\` with **byte-identical content** (same size is not enough).
 2. In each group keep only the file whose path comes first alphabetically; delete the others. Files with unique content stay.
 3. Write the deleted paths, written like \`photos/city/img_0042.jpg\`, one per line, sorted alphabetically, to \`removed.txt\`.`,
-  initialFiles: Object.fromEntries(dedupe.photos.map((p) => [p.path, p.content])),
-  verifier: {
-    files: { 'expected-removed.txt': lines(dedupe.removed) },
-    script: withVerifyLib(`
+  get initialFiles() {
+    return Object.fromEntries(dedupe().photos.map((p) => [p.path, p.content]));
+  },
+  get verifier() {
+    return {
+      files: { 'expected-removed.txt': lines(dedupe().removed) },
+      script: withVerifyLib(`
 same_file removed.txt /verifier/expected-removed.txt
-${dedupe.removed.map((path) => `[ ! -e ${path} ] || fail "${path} is a duplicate but still exists"`).join('\n')}
-${dedupeKept.map((p) => `grep -qxF ${shq(p.content.trim())} ${p.path} 2>/dev/null || fail "${p.path} should have been kept unchanged"`).join('\n')}
+${dedupe().removed.map((path) => `[ ! -e ${path} ] || fail "${path} is a duplicate but still exists"`).join('\n')}
+${dedupeKept().map((p) => `grep -qxF ${shq(p.content.trim())} ${p.path} 2>/dev/null || fail "${p.path} should have been kept unchanged"`).join('\n')}
 n=$(find photos -type f | wc -l)
-[ "$n" -eq ${dedupeKept.length} ] || fail "photos/ holds $n files, expected ${dedupeKept.length}"
+[ "$n" -eq ${dedupeKept().length} ] || fail "photos/ holds $n files, expected ${dedupeKept().length}"
 echo "duplicates removed"
 `),
+    };
   },
   solution: `
 find photos -type f | sort | xargs md5sum | awk 'seen[$1]++ { print $2 }' | sort > removed.txt
@@ -260,7 +265,7 @@ function makeCamera(): { files: CameraFile[]; destinations: Record<string, strin
   return { files, destinations };
 }
 
-const camera = makeCamera();
+const camera = once(makeCamera);
 
 const renamePhotosByDate: Task = {
   id: 'rename-photos-by-date',
@@ -275,23 +280,27 @@ const renamePhotosByDate: Task = {
 - if that name is already taken (several photos in the same second), use \`…_HHMMSS-2.jpg\`, \`…_HHMMSS-3.jpg\`, … — handle the files in order of their original names, so the first name alphabetically gets the plain name;
 - a file without DateTimeOriginal goes to \`by-date/undated/\` under its original name;
 - contents stay unchanged, and \`camera/\` ends up empty.`,
-  initialFiles: Object.fromEntries(camera.files.map((f) => [`camera/${f.name}`, f.content])),
-  verifier: {
-    script: withVerifyLib(`
+  get initialFiles() {
+    return Object.fromEntries(camera().files.map((f) => [`camera/${f.name}`, f.content]));
+  },
+  get verifier() {
+    return {
+      script: withVerifyLib(`
 [ -d by-date ] || fail "by-date/ does not exist"
-${camera.files
-  .map((f) => {
-    const dest = camera.destinations[f.name];
-    const marker = f.content.split('\n').find((l) => l.startsWith('Data: '))!;
-    return `grep -qxF ${shq(marker)} ${shq(dest)} 2>/dev/null || fail ${shq(`camera/${f.name} did not end up where it belongs`)}`;
-  })
-  .join('\n')}
+${camera().files
+    .map((f) => {
+      const dest = camera().destinations[f.name];
+      const marker = f.content.split('\n').find((l) => l.startsWith('Data: '))!;
+      return `grep -qxF ${shq(marker)} ${shq(dest)} 2>/dev/null || fail ${shq(`camera/${f.name} did not end up where it belongs`)}`;
+    })
+    .join('\n')}
 n=$(find by-date -type f | wc -l)
-[ "$n" -eq ${camera.files.length} ] || fail "by-date/ holds $n files, expected ${camera.files.length}"
+[ "$n" -eq ${camera().files.length} ] || fail "by-date/ holds $n files, expected ${camera().files.length}"
 left=$(find camera -type f 2>/dev/null | wc -l)
 [ "$left" -eq 0 ] || fail "camera/ still holds $left files"
 echo "all photos renamed"
 `),
+    };
   },
   solution: `
 for f in $(ls camera | sort); do
@@ -346,8 +355,8 @@ function makeBackups(): { names: string[]; pruned: string[]; others: Record<stri
   };
 }
 
-const backups = makeBackups();
-const backupsKept = backups.names.filter((name) => !backups.pruned.includes(name));
+const backups = once(makeBackups);
+const backupsKept = once(() => backups().names.filter((name) => !backups().pruned.includes(name)));
 
 const pruneOldBackups: Task = {
   id: 'prune-old-backups',
@@ -361,19 +370,23 @@ const pruneOldBackups: Task = {
 Files that do not match that exact name pattern (\`README.txt\`, \`db-latest.sql.gz\`, partial uploads, …) are not dumps: leave them alone.
 
 Write the names of the deleted files (just the file name, e.g. \`db-2023-10-03.sql.gz\`), one per line, oldest first, to \`pruned.txt\`.`,
-  initialFiles: { ...Object.fromEntries(backups.names.map((name) => [`backups/${name}`, `dump of ${name.slice(3, 13)}\n`])), ...backups.others },
-  verifier: {
-    files: { 'expected-pruned.txt': lines(backups.pruned) },
-    script: withVerifyLib(`
+  get initialFiles() {
+    return { ...Object.fromEntries(backups().names.map((name) => [`backups/${name}`, `dump of ${name.slice(3, 13)}\n`])), ...backups().others };
+  },
+  get verifier() {
+    return {
+      files: { 'expected-pruned.txt': lines(backups().pruned) },
+      script: withVerifyLib(`
 same_file pruned.txt /verifier/expected-pruned.txt
 # Counts only: naming the files would hand out the answer.
-left=0; for f in ${backups.pruned.join(' ')}; do [ -e "backups/$f" ] && left=$((left + 1)); done
+left=0; for f in ${backups().pruned.join(' ')}; do [ -e "backups/$f" ] && left=$((left + 1)); done
 [ "$left" -eq 0 ] || fail "$left dumps that the policy deletes are still in backups/"
-gone=0; for f in ${backupsKept.join(' ')}; do [ -f "backups/$f" ] || gone=$((gone + 1)); done
+gone=0; for f in ${backupsKept().join(' ')}; do [ -f "backups/$f" ] || gone=$((gone + 1)); done
 [ "$gone" -eq 0 ] || fail "$gone dumps that the policy keeps were deleted"
-${Object.keys(backups.others).map((path) => `[ -f ${shq(path)} ] || fail ${shq(`${path} is not a dump and must stay`)}`).join('\n')}
+${Object.keys(backups().others).map((path) => `[ -f ${shq(path)} ] || fail ${shq(`${path} is not a dump and must stay`)}`).join('\n')}
 echo "retention applied"
 `),
+    };
   },
   solution: `
 ls backups | grep -E '^db-[0-9]{4}-[0-9]{2}-[0-9]{2}[.]sql[.]gz$' | sort > /tmp/all.txt

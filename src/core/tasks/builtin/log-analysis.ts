@@ -1,4 +1,5 @@
 import type { Task } from '../types.js';
+import { once } from './generated.js';
 import { byCodePoint, lines, pad, pick, pickWeighted, randInt, seededRng, shuffled } from './seeded.js';
 import { withVerifyLib } from './verify-lib.js';
 
@@ -47,7 +48,7 @@ function makeAccessLog(): { log: string; report: string } {
   return { log: lines(out), report: lines(top.map(([path, n]) => `${n} ${path}`)) };
 }
 
-const accessLog = makeAccessLog();
+const accessLog = once(makeAccessLog);
 
 const top5xxEndpoints: Task = {
   id: 'top-5xx-endpoints',
@@ -59,14 +60,18 @@ const top5xxEndpoints: Task = {
 (the number after the request is the status code, the next one the response size in bytes).
 
 Write \`report.txt\` with the 5 request paths that got the most **5xx** responses (status 500–599), one per line as \`COUNT PATH\`, most errors first; break ties by path alphabetically. The path is the URL without its query string (\`/api/orders?id=42\` counts as \`/api/orders\`).`,
-  initialFiles: { 'logs/access.log': accessLog.log },
-  verifier: {
-    files: { 'expected-report.txt': accessLog.report },
-    script: withVerifyLib(`
+  get initialFiles() {
+    return { 'logs/access.log': accessLog().log };
+  },
+  get verifier() {
+    return {
+      files: { 'expected-report.txt': accessLog().report },
+      script: withVerifyLib(`
 [ -f report.txt ] || fail "report.txt is missing"
 same_text report.txt "$(awk 'NF { $1 = $1; print }' report.txt)" /verifier/expected-report.txt
 echo "report.txt is correct"
 `),
+    };
   },
   solution: `
 awk '$9 ~ /^5[0-9][0-9]$/ { split($7, url, "?"); n[url[1]]++ } END { for (p in n) print n[p], p }' logs/access.log \\
@@ -123,7 +128,7 @@ function makeAppLogs(): AppLogs {
   return { files: chunks.map((c) => lines(c)), csv: lines(['hour,count', ...hours.map(([h, n]) => `${h},${n}`)]) };
 }
 
-const appLogs = makeAppLogs();
+const appLogs = once(makeAppLogs);
 
 const errorsPerHour: Task = {
   id: 'errors-per-hour-rotated',
@@ -139,18 +144,22 @@ Write \`errors-per-hour.csv\` counting the entries with level **ERROR** in each 
 - first line exactly \`hour,count\`;
 - then one line per hour that has at least one error, as \`2024-03-01T14,37\` (the hour is the first 13 characters of the timestamp);
 - sorted by hour, oldest first.`,
-  initialFiles: {
-    'logs/app.log.2': appLogs.files[0],
-    'logs/app.log.1': appLogs.files[1],
-    'logs/app.log': appLogs.files[2],
+  get initialFiles() {
+    return {
+      'logs/app.log.2': appLogs().files[0],
+      'logs/app.log.1': appLogs().files[1],
+      'logs/app.log': appLogs().files[2],
+    };
   },
   setupScript: 'gzip logs/app.log.2',
-  verifier: {
-    files: { 'expected-errors-per-hour.csv': appLogs.csv },
-    script: withVerifyLib(`
+  get verifier() {
+    return {
+      files: { 'expected-errors-per-hour.csv': appLogs().csv },
+      script: withVerifyLib(`
 same_file errors-per-hour.csv /verifier/expected-errors-per-hour.csv
 echo "errors-per-hour.csv is correct"
 `),
+    };
   },
   solution: `
 { zcat logs/app.log.2.gz; cat logs/app.log.1 logs/app.log; } \\
@@ -213,7 +222,7 @@ function makeAuthLog(): { log: string; blocklist: string } {
   return { log: lines(out), blocklist: lines(blocked.map(([ip, n]) => `${ip} ${n}`)) };
 }
 
-const authLog = makeAuthLog();
+const authLog = once(makeAuthLog);
 
 const failedLoginsBlocklist: Task = {
   id: 'failed-logins-blocklist',
@@ -226,14 +235,18 @@ const failedLoginsBlocklist: Task = {
 (user names are attacker-chosen and can be any word). Other lines — accepted logins, closed connections, PAM messages, other programs — are not failed password attempts.
 
 Write \`blocklist.txt\`: every source IP address with **5 or more** failed password attempts, one per line as \`IP COUNT\`, highest count first.`,
-  initialFiles: { 'logs/auth.log': authLog.log },
-  verifier: {
-    files: { 'expected-blocklist.txt': authLog.blocklist },
-    script: withVerifyLib(`
+  get initialFiles() {
+    return { 'logs/auth.log': authLog().log };
+  },
+  get verifier() {
+    return {
+      files: { 'expected-blocklist.txt': authLog().blocklist },
+      script: withVerifyLib(`
 [ -f blocklist.txt ] || fail "blocklist.txt is missing"
 same_text blocklist.txt "$(awk 'NF { $1 = $1; print }' blocklist.txt)" /verifier/expected-blocklist.txt
 echo "blocklist.txt is correct"
 `),
+    };
   },
   solution: `
 grep -E 'sshd(\\[[0-9]+\\])?: Failed password for ' logs/auth.log | awk '{ n[$(NF - 3)]++ } END { for (ip in n) if (n[ip] >= 5) print ip, n[ip] }' | sort -k2,2nr > blocklist.txt
@@ -277,7 +290,7 @@ function makeSessions(): { log: string; csv: string } {
   return { log: lines(events.map((e) => e.line)), csv: lines(['user,sessions,total_seconds', ...rows]) };
 }
 
-const sessions = makeSessions();
+const sessions = once(makeSessions);
 
 const sessionDurations: Task = {
   id: 'session-durations',
@@ -290,13 +303,17 @@ const sessionDurations: Task = {
 A session is a \`login\` and the \`logout\` with the same \`session=\` id; its duration is the time between them in seconds (sessions can cross midnight, and sessions of different users overlap). Logins without a logout (still open) and logouts without a login don't count; other events are ignored.
 
 Write \`durations.csv\`: the header \`user,sessions,total_seconds\`, then one line per user with at least one complete session — the number of complete sessions and their total duration in seconds — sorted by user name.`,
-  initialFiles: { 'logs/sessions.log': sessions.log },
-  verifier: {
-    files: { 'expected-durations.csv': sessions.csv },
-    script: withVerifyLib(`
+  get initialFiles() {
+    return { 'logs/sessions.log': sessions().log };
+  },
+  get verifier() {
+    return {
+      files: { 'expected-durations.csv': sessions().csv },
+      script: withVerifyLib(`
 same_file durations.csv /verifier/expected-durations.csv
 echo "durations.csv is correct"
 `),
+    };
   },
   solution: `
 while read -r stamp event user session; do
@@ -348,7 +365,7 @@ function makeJsonl(): { text: string; expected: unknown } {
   return { text: lines(mixed), expected };
 }
 
-const jsonl = makeJsonl();
+const jsonl = once(makeJsonl);
 
 const jsonlErrorsPerService: Task = {
   id: 'jsonl-errors-per-service',
@@ -360,13 +377,17 @@ const jsonlErrorsPerService: Task = {
 A few lines were cut off by a crashing log shipper and are not valid JSON — skip them. Levels are written in upper or lower case; an **error** is a line whose level is \`error\` or \`fatal\` (any case).
 
 Write \`errors.json\`: a JSON object with one key per service that has at least one error, whose value is \`{"count": <number of errors>, "first": {"ts": <ts>, "msg": <msg>}}\` — \`first\` being that service's earliest error by timestamp. Services without errors are left out.`,
-  initialFiles: { 'logs/events.jsonl': jsonl.text },
-  verifier: {
-    files: { 'expected-errors.json': `${JSON.stringify(jsonl.expected)}\n` },
-    script: withVerifyLib(`
+  get initialFiles() {
+    return { 'logs/events.jsonl': jsonl().text };
+  },
+  get verifier() {
+    return {
+      files: { 'expected-errors.json': `${JSON.stringify(jsonl().expected)}\n` },
+      script: withVerifyLib(`
 same_json errors.json /verifier/expected-errors.json
 echo "errors.json is correct"
 `),
+    };
   },
   solution: `
 jq -R -c 'fromjson? | select((.level | ascii_downcase) == "error" or (.level | ascii_downcase) == "fatal")' logs/events.jsonl \\
@@ -425,7 +446,7 @@ function makeLatencyLog(): { log: string; csv: string } {
   return { log: lines(out), csv: lines(['endpoint,count,p50,p95,max', ...rows.map((r) => `${r.endpoint},${r.count},${r.p50},${r.p95},${r.max}`)]) };
 }
 
-const latencyLog = makeLatencyLog();
+const latencyLog = once(makeLatencyLog);
 
 const latencyPercentiles: Task = {
   id: 'latency-percentiles',
@@ -443,13 +464,17 @@ For each endpoint — the method and the URL path without its query string, e.g.
 - \`max\`: the largest latency.
 
 Write \`latency.csv\` with the header \`endpoint,count,p50,p95,max\` and one line per endpoint (latencies as plain numbers of milliseconds, e.g. \`GET /api/orders,201,90,1320,1498\`), sorted by p95, highest first.`,
-  initialFiles: { 'logs/requests.log': latencyLog.log },
-  verifier: {
-    files: { 'expected-latency.csv': latencyLog.csv },
-    script: withVerifyLib(`
+  get initialFiles() {
+    return { 'logs/requests.log': latencyLog().log };
+  },
+  get verifier() {
+    return {
+      files: { 'expected-latency.csv': latencyLog().csv },
+      script: withVerifyLib(`
 same_file latency.csv /verifier/expected-latency.csv
 echo "latency.csv is correct"
 `),
+    };
   },
   solution: `
 awk '$5 != "-" { split($3, url, "?"); ms = $5; sub(/ms$/, "", ms); print $2 " " url[1] "\\t" ms }' logs/requests.log \\

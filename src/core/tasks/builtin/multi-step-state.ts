@@ -1,4 +1,5 @@
 import type { Task } from '../types.js';
+import { once } from './generated.js';
 import { byCodePoint, lines, pick, randInt, seededRng } from './seeded.js';
 import { withVerifyLib } from './verify-lib.js';
 
@@ -143,7 +144,7 @@ function makeStock(): { raw: string; report: string } {
   return { raw: lines(rows), report: lines([`session=${SESSION}`, `region=${REGION}`, `items=${count}`, `total_qty=${total}`]) };
 }
 
-const stock = makeStock();
+const stock = once(makeStock);
 
 const sessionWorkflow: Task = {
   id: 'session-token-workflow',
@@ -155,20 +156,24 @@ const sessionWorkflow: Task = {
 3. Still inside the session, run \`bash report.sh\`, which writes \`/work/out/inventory-report.txt\`.
 
 Do not edit the scripts or write the report by hand.`,
-  initialFiles: {
-    'auth/login.sh': LOGIN_SH,
-    'services/inventory/sync.sh': SYNC_SH,
-    'services/inventory/report.sh': REPORT_SH,
-    'services/inventory/data/stock.raw': stock.raw,
+  get initialFiles() {
+    return {
+      'auth/login.sh': LOGIN_SH,
+      'services/inventory/sync.sh': SYNC_SH,
+      'services/inventory/report.sh': REPORT_SH,
+      'services/inventory/data/stock.raw': stock().raw,
+    };
   },
-  verifier: {
-    files: { 'expected-report.txt': stock.report },
-    script: withVerifyLib(`
+  get verifier() {
+    return {
+      files: { 'expected-report.txt': stock().report },
+      script: withVerifyLib(`
 [ -f auth/.session ] || fail "no session was opened (auth/login.sh never ran)"
 [ -f services/inventory/.synced ] || fail "sync.sh did not complete"
 same_file out/inventory-report.txt /verifier/expected-report.txt
 echo "inventory report is correct"
 `),
+    };
   },
   solution: `eval "$(bash auth/login.sh)" && bash sync.sh && bash report.sh`,
   agentTimeoutSec: 180,

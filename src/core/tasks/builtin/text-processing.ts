@@ -1,4 +1,5 @@
 import type { Task } from '../types.js';
+import { once } from './generated.js';
 import { byCodePoint, lines, pick, pickWeighted, randInt, seededRng, shq } from './seeded.js';
 import { withVerifyLib } from './verify-lib.js';
 
@@ -46,7 +47,7 @@ function messyContacts(): { text: string; expected: string } {
   return { text: lines(out), expected: lines(['first,last,email', ...body.map((r) => r.join(','))]) };
 }
 
-const contacts = messyContacts();
+const contacts = once(messyContacts);
 
 const normalizeContacts: Task = {
   id: 'normalize-contact-list',
@@ -59,11 +60,15 @@ Write \`contacts.csv\`:
 - one row per contact: \`First,Last,email\` — names with the first letter uppercase and the rest lowercase, email all lowercase, no surrounding spaces;
 - if an email appears more than once (in any case), keep only its first occurrence;
 - rows sorted by last name, then first name.`,
-  initialFiles: { 'contacts.txt': contacts.text },
-  verifier: {
-    files: { 'expected-contacts.csv': contacts.expected },
-    script: withVerifyLib(`same_file contacts.csv /verifier/expected-contacts.csv
+  get initialFiles() {
+    return { 'contacts.txt': contacts().text };
+  },
+  get verifier() {
+    return {
+      files: { 'expected-contacts.csv': contacts().expected },
+      script: withVerifyLib(`same_file contacts.csv /verifier/expected-contacts.csv
 echo "contacts.csv is correct"`),
+    };
   },
   solution: `
 grep -v '^[[:space:]]*#' contacts.txt | grep -v '^[[:space:]]*$' | awk '

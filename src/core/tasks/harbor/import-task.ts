@@ -1,4 +1,4 @@
-import { parseTomlBounded, parseYamlBounded } from '../../bounded-parse.js';
+import { parseTomlBounded, parseYamlBounded } from '../../bounded-parse-yaml-toml.js';
 import { SANDBOX_WORKDIR, type SandboxCapability } from '../../sandbox/types.js';
 import type { Task } from '../types.js';
 import { type BuildContext, type DockerReplay, replayDockerfile } from './dockerfile.js';
