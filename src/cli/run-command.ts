@@ -4,7 +4,8 @@ import type { AgentEvent } from '../core/agent/events.js';
 import { harnessHash } from '../core/harness/index.js';
 import type { TokenUsage } from '../core/model/types.js';
 import { episodesOf, runEpisodes } from '../core/pool/run-episodes.js';
-import type { TaskOutcome } from '../core/tasks/types.js';
+import type { TaskRunResult } from '../core/tasks/run-task.js';
+import type { Task, TaskOutcome } from '../core/tasks/types.js';
 import { evolutionSettingsSchema } from '../core/evolve/config.js';
 import { createThreadEpisodeRunner } from './thread-episode-runner.js';
 import { type CliCommand, EXIT, numericFlag, parseFlags, UsageError } from './cli-types.js';
@@ -149,6 +150,15 @@ ${CONCURRENCY_USAGE}
         // Events are appended as they come, in order, so a trace survives a kill up to its last event.
         const writing = new Map<number, Promise<void>>();
         const traceOf = (taskId: string, attempt: number) => `traces/${fileNameOf(taskId)}-${attempt}.jsonl`;
+        // Episodes that ended before a Ctrl-C but wait for an earlier one to be recorded in order: kept, never dropped.
+        const endedBeforeStop = new Map<number, { task: Task; attempt: number; result: TaskRunResult }>();
+        const record = async (task: Task, attempt: number, result: TaskRunResult) => {
+          results.results.push({ task: task.id, attempt, outcome: result.outcome, reason: result.reason, steps: result.steps, durationMs: result.durationMs, usage: result.usage, trace: traceOf(task.id, attempt) });
+          if (result.outcome === 'pass') results.passed += 1;
+          else results.failed += 1;
+          await writeJsonAtomically(resultsPath, results);
+          out(attemptRow(task.id, `${attempt}/${k}`, result.outcome, `${(result.durationMs / 1000).toFixed(1)}s`, result.reason));
+        };
         // Episodes run `concurrency` at once; rows and results.json follow the plan's order, as at --concurrency 1.
         await runEpisodes(episodesOf(tasks, k), {
           harness,
@@ -167,18 +177,23 @@ ${CONCURRENCY_USAGE}
             writing.set(index, next);
             return next;
           },
+          onEpisodeFinish: ({ task, attempt }, index, result) => {
+            if (!controller.signal.aborted) endedBeforeStop.set(index, { task, attempt, result });
+          },
           onEpisodeEnd: async ({ task, attempt }, index, result) => {
             await writing.get(index);
             writing.delete(index);
             if (controller.signal.aborted) return;
-            results.results.push({ task: task.id, attempt, outcome: result.outcome, reason: result.reason, steps: result.steps, durationMs: result.durationMs, usage: result.usage, trace: traceOf(task.id, attempt) });
-            if (result.outcome === 'pass') results.passed += 1;
-            else results.failed += 1;
-            await writeJsonAtomically(resultsPath, results);
-            out(attemptRow(task.id, `${attempt}/${k}`, result.outcome, `${(result.durationMs / 1000).toFixed(1)}s`, result.reason));
+            endedBeforeStop.delete(index);
+            await record(task, attempt, result);
           },
         });
         await Promise.all(writing.values());
+        // After a Ctrl-C: what ended before it, in plan order (results.json says it was interrupted).
+        for (const index of [...endedBeforeStop.keys()].sort((a, b) => a - b)) {
+          const { task, attempt, result } = endedBeforeStop.get(index)!;
+          await record(task, attempt, result);
+        }
       } finally {
         episodes.dispose();
         process.off('SIGINT', onSignal);
