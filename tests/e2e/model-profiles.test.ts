@@ -192,10 +192,15 @@ describe('saved model profiles', () => {
       expect(server.requests.every((request) => isAgentRequest(request) && request.model === 'agent-model')).toBe(true);
     }
     // Nothing finished before the move ran again after it: every rollout the evolution used ran once, and at most the
-    // one the pause cut short ran twice. (Matching first requests would not tell: the gate's fresh parent attempts
-    // k+1…2k send the same first request as attempts 1…k.)
+    // ones the pause cut short (one per episode running at once) ran twice. (Matching first requests would not tell:
+    // the gate's fresh parent attempts k+1…2k send the same first request as attempts 1…k.)
     const startsAfterMove = rolloutStarts(movedAgentServer);
-    expect(startsBeforeMove.length + startsAfterMove.length).toBeLessThanOrEqual((await rolloutCount(page)) + 1);
+    const rolloutsUsed = await rolloutCount(page);
+    await page.getByTestId('tab-run').click();
+    const episodesAtOnce = Number(await page.getByTestId('pool-size').inputValue());
+    expect(episodesAtOnce).toBeGreaterThanOrEqual(1);
+    expect(startsBeforeMove.length + startsAfterMove.length).toBeLessThanOrEqual(rolloutsUsed + episodesAtOnce);
+    await page.getByTestId('tab-evolve').click();
     expect(startsBeforeMove.length).toBeGreaterThanOrEqual(rolloutsAtPause);
     await page.getByTestId('evolve-config').screenshot({ path: join(RESULTS_DIR, 'e2e-model-profiles-evolve.png') });
   }, 240_000);

@@ -299,6 +299,20 @@ describe('the episode watchdog', () => {
     expect(worker.terminated).toBe(true);
   });
 
+  it('keeps idle workers for the next run up to what is asked, and terminates the rest', async () => {
+    const workers: Array<ReturnType<typeof hangingWorker>> = [];
+    const runner = createWorkerEpisodeRunner({ spawn: () => (workers.push(hangingWorker({ pings: 'answer' })), workers.at(-1)!), markCallback: (value) => value });
+    runner.prestart(3);
+    runner.prestart(2);
+    expect(runner.workersStarted).toBe(3);
+    runner.releaseIdle(1);
+    expect(workers.map((worker) => worker.terminated)).toEqual([false, true, true]);
+    runner.prestart(1);
+    expect(runner.workersStarted).toBe(3);
+    runner.dispose();
+    expect(workers[0].terminated).toBe(true);
+  });
+
   it('Stop ends an episode whose worker spins, once the grace is over', async () => {
     const worker = hangingWorker({ pings: 'never' });
     const runner = createWorkerEpisodeRunner({ spawn: () => worker, markCallback: (value) => value, stopGraceMs: 50 });

@@ -59,6 +59,8 @@ export interface WorkerEpisodeRunner {
   run: EpisodeRunner;
   /** Starts workers ahead, up to `count` waiting, so the first episodes do not wait for a worker to load its code. */
   prestart(count: number): void;
+  /** Terminates idle workers beyond `keep` (the ones running an episode are left alone). */
+  releaseIdle(keep: number): void;
   /** Terminates every worker it started; call when the batch or evolution session ends. */
   dispose(): void;
   /** Workers started so far (replacements included). */
@@ -282,6 +284,9 @@ export function createWorkerEpisodeRunner(options: WorkerEpisodeRunnerOptions): 
     run,
     prestart(count) {
       while (idle.length < count) idle.push(spawn());
+    },
+    releaseIdle(keep) {
+      for (const handle of idle.splice(Math.max(0, keep))) retire(handle);
     },
     dispose() {
       disposed.abort();
