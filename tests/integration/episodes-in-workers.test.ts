@@ -207,9 +207,14 @@ describe('episodes in workers', () => {
     expect(result).toMatchObject({ outcome: 'agent_error', reason: 'stopped by the user', agentEndReason: 'aborted', ranIn: 'episode-worker' });
     expect(model.aborted).toBe(1);
     expect(events.at(-1)).toMatchObject({ type: 'run-end', reason: 'aborted' });
-    // A stopped worker is terminated, never handed the next episode.
-    expect(spawned[0].terminated).toBe(true);
+    // It ended the episode itself within the grace: it is fine, and takes the next episode (an evolution's pool stops
+    // attempts that ran ahead of a settled decision; a new worker for each would cost its start every time).
+    expect(spawned[0].terminated).toBe(false);
+    const next = await runner.run({ task: tasks[1], attempt: 2, harness, harnessHash: await harnessHash(harness), model: new DelayedModel(), signal: new AbortController().signal, onEvent: () => {} });
+    expect(next.outcome).toMatch(/pass|fail/);
+    expect(spawned).toHaveLength(1);
     runner.dispose();
+    expect(spawned[0].terminated).toBe(true);
   }, 30_000);
 });
 

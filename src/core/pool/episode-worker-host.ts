@@ -249,7 +249,10 @@ export function createWorkerEpisodeRunner(options: WorkerEpisodeRunnerOptions): 
       for (const call of calls.values()) call.abort();
     }
 
-    const clean = ending.kind === 'result' && !input.signal.aborted && !disposed.signal.aborted;
+    // A worker that answered — also one that ended a stopped episode itself within the grace — is fine for the next
+    // episode; killing it would make the evolution pay a worker start for every attempt its pool ran ahead of a
+    // settled decision. (The abort was sent before any next episode, and messages arrive in order.)
+    const clean = ending.kind === 'result' && !disposed.signal.aborted;
     if (clean) idle.push(handle);
     else retire(handle);
     if (ending.kind === 'result') return finish(ending.result);
