@@ -7,6 +7,7 @@ import { type Episode, runEpisodes } from '../src/core/pool/run-episodes.js';
 import { builtinSuite } from '../src/core/tasks/builtin/index.js';
 import { type BenchPage, chromiumUnavailable, openBenchPage } from './chromium.js';
 import { type BenchFigure, type Check, judged, ratio, skipped } from './figure.js';
+import { type PoolRun, runPoolRounds, summarizeRounds } from './pool-rounds.js';
 import { ReferenceSolutionModel } from './reference-solution-model.js';
 
 export { ReferenceSolutionModel };
@@ -14,6 +15,8 @@ export { ReferenceSolutionModel };
 const TARGET = { comparison: 'at-least', value: 1.6 } as const;
 const EPISODES = 200;
 const POOL_SIZES = [1, 2, 4];
+/** Interleaved rounds (sizes rotated each round); each figure is the median over them. */
+const ROUNDS = 3;
 
 export const figure: BenchFigure = {
   id: 'B4',
@@ -32,27 +35,28 @@ export const figure: BenchFigure = {
     const runner = createThreadEpisodeRunner();
     runner.prestart(Math.max(...POOL_SIZES));
     const run = (concurrency: number, list: readonly Episode[]) => runEpisodes(list, { harness, harnessHash: hash, model, runEpisode: runner.run, concurrency });
-    await run(Math.max(...POOL_SIZES), episodes.slice(0, 8)); // warm-up: episode and sandbox threads started and their code loaded
-    const sizes: Array<{ size: number; seconds: number; outcomes: string[] }> = [];
+    const rounds = quick ? 1 : ROUNDS;
+    let nodeRuns: PoolRun[];
     try {
-      for (const size of POOL_SIZES) {
+      // Warm-up: every task once at the largest size, so each thread has loaded and compiled what the episodes run.
+      const warmUp = () => run(Math.max(...POOL_SIZES), episodes.slice(0, tasks.length));
+      nodeRuns = await runPoolRounds(POOL_SIZES, rounds, warmUp, async (size) => {
         const started = performance.now();
         const results = await run(size, episodes);
-        const seconds = (performance.now() - started) / 1000;
-        sizes.push({ size, seconds, outcomes: results.map(({ result }) => result.outcome) });
-        log(`pool size ${size}: ${results.length} episodes in ${seconds.toFixed(1)} s`);
-      }
+        log(`pool size ${size}: ${results.length} episodes in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        return results.map(({ result }) => result.outcome);
+      });
     } finally {
       runner.dispose();
     }
     log('Chromium: the same through the page\'s episode Web Workers');
     let browserSkip = chromiumUnavailable();
-    let browser: { taskCount: number; runs: typeof sizes } | undefined;
+    let browser: { taskCount: number; runs: PoolRun[] } | undefined;
     if (!browserSkip) {
       let page: BenchPage | undefined;
       try {
         page = await openBenchPage();
-        browser = await page.call('poolThroughput', count, POOL_SIZES);
+        browser = await page.call('poolThroughput', count, POOL_SIZES, rounds);
         for (const entry of browser.runs) log(`Chromium pool size ${entry.size}: ${entry.outcomes.length} episodes in ${entry.seconds.toFixed(1)} s`);
       } catch (error) {
         browserSkip = (error as Error).message;
@@ -60,22 +64,24 @@ export const figure: BenchFigure = {
         await page?.close();
       }
     }
-    type Run = (typeof sizes)[number];
-    const perSecond = (entry: Run) => entry.outcomes.length / entry.seconds;
-    const passes = (entry: Run) => entry.outcomes.filter((outcome) => outcome === 'pass').length;
+    type Summary = ReturnType<typeof summarizeRounds>[number];
+    const perSecond = (entry: Summary) => count / entry.medianSeconds;
+    const passes = (entry: Summary) => entry.outcomes[0].filter((outcome) => outcome === 'pass').length;
     /** Speed-up and outcomes of each pool size against size 1 of the same side. */
-    const rowsOf = (runs: Run[]) => {
-      const baseline = runs[0];
-      const sameOutcomes = (entry: Run) => entry.outcomes.length === baseline.outcomes.length && entry.outcomes.every((outcome, index) => outcome === baseline.outcomes[index]);
-      return runs.map((entry) => [entry.size, entry.seconds, perSecond(entry), ratio(perSecond(entry), perSecond(baseline)), `${passes(entry)} of ${entry.outcomes.length}`, sameOutcomes(entry) ? 'yes' : 'no']);
+    const rowsOf = (summaries: Summary[]) => {
+      const baseline = summaries[0].outcomes[0];
+      const sameOutcomes = (entry: Summary) => entry.outcomes.every((outcomes) => outcomes.length === baseline.length && outcomes.every((outcome, index) => outcome === baseline[index]));
+      return summaries.map((entry) => [entry.size, entry.medianSeconds, entry.seconds.map((seconds) => seconds.toFixed(1)).join(' / '), perSecond(entry), ratio(perSecond(entry), perSecond(summaries[0])), `${passes(entry)} of ${count}`, sameOutcomes(entry) ? 'yes' : 'no']);
     };
-    const speedUpAtTwo = (label: string, runs: Run[]) =>
-      judged(label, ratio(perSecond(runs.find((entry) => entry.size === 2)!), perSecond(runs[0])), TARGET, '×', { value: perSecond(runs[0]), label: 'pool size 1, episodes/s' });
+    const speedUpAtTwo = (label: string, summaries: Summary[]) =>
+      judged(label, ratio(perSecond(summaries.find((entry) => entry.size === 2)!), perSecond(summaries[0])), TARGET, '×', { value: perSecond(summaries[0]), label: 'pool size 1, episodes/s' });
+    const sizes = summarizeRounds(POOL_SIZES, nodeRuns);
+    const browserSizes = browser ? summarizeRounds(POOL_SIZES, browser.runs) : undefined;
     const checks: Check[] = [
-      speedUpAtTwo('speed-up at 2 workers vs 1 (episodes per second)', sizes),
-      browser ? speedUpAtTwo('speed-up at 2 episode Web Workers vs 1, Chromium', browser.runs) : skipped('speed-up at 2 episode Web Workers vs 1, Chromium', TARGET, '×', browserSkip ?? 'not measured'),
+      speedUpAtTwo(`speed-up at 2 workers vs 1 (episodes per second, median of ${rounds})`, sizes),
+      browserSizes ? speedUpAtTwo(`speed-up at 2 episode Web Workers vs 1, Chromium (median of ${rounds})`, browserSizes) : skipped('speed-up at 2 episode Web Workers vs 1, Chromium', TARGET, '×', browserSkip ?? 'not measured'),
     ];
-    const columns = ['pool size', 'wall s', 'episodes per second', 'speed-up vs size 1', 'passed', 'same outcomes, in order, as size 1'];
+    const columns = ['pool size', 'median wall s', 'wall s per round', 'episodes per second', 'speed-up vs size 1', 'passed', 'same outcomes, in order, as size 1 (every round)'];
     return {
       id: 'B4',
       title: figure.title,
@@ -87,11 +93,11 @@ export const figure: BenchFigure = {
           rows: rowsOf(sizes),
         },
         ...(browser
-          ? [{ title: `Chromium: ${count} episodes (${browser.taskCount} built-in tasks the browser's just-bash runs, in turn) through \`runEpisodes\` with the page's episode Web Workers`, columns, rows: rowsOf(browser.runs) }]
+          ? [{ title: `Chromium: ${count} episodes (${browser.taskCount} built-in tasks the browser's just-bash runs, in turn) through \`runEpisodes\` with the page's episode Web Workers`, columns, rows: rowsOf(browserSizes!) }]
           : []),
       ],
       notes: [
-        `Each episode is a whole attempt as \`self-harness run --concurrency N\` makes it: an episode worker_thread (reused after a clean end) running the agent loop and the verifier, with a fresh sandbox (a just-bash worker_thread of that thread), the task's files and setup, and a scripted model on the main thread (each call relayed) that plays the task's reference solution as one shell call and then finishes. The same ${count} episodes run at each pool size after a warm-up; throughput is episodes per second of wall time, the baseline pool size 1. The machine has ${cpus().length} cores shared with other work, which bounds what 4 can add. In Chromium the same plan runs through the page's episode Web Workers as the Run panel runs it: each episode's agent loop and verifier in an episode worker (reused after a clean end), its sandbox a nested worker, the model on the page (tasks that need yq or tar, which the browser's just-bash lacks, are left out of that side).`,
+        `Each episode is a whole attempt as \`self-harness run --concurrency N\` makes it: an episode worker_thread (reused after a clean end) running the agent loop and the verifier, with a fresh sandbox (a just-bash worker_thread of that thread), the task's files and setup, and a scripted model on the main thread (each call relayed) that plays the task's reference solution as one shell call and then finishes. After a warm-up (every task once at the largest size, so each thread has loaded and compiled what the episodes run), the same ${count} episodes run at each pool size in ${rounds} interleaved round(s), the order of the sizes rotated each round so none always goes first; throughput is episodes per second of the median wall time, the baseline pool size 1. (One run per size after a short warm-up swung this figure between 1.34× and 1.82× from one bench run to the next: the size measured first paid for warming up the JIT in every thread.) The machine has ${cpus().length} cores shared with other work, which bounds what 4 can add. In Chromium the same plan runs through the page's episode Web Workers as the Run panel runs it: each episode's agent loop and verifier in an episode worker (reused after a clean end), its sandbox a nested worker, the model on the page (tasks that need yq or tar, which the browser's just-bash lacks, are left out of that side).`,
       ],
     };
   },

@@ -9,16 +9,10 @@ import { createPageEpisodeRunner } from '../../src/platform/worker-episode-runne
 import { WorkerSandbox } from '../../src/platform/worker-sandbox';
 import { StudioDatabase } from '../../src/store/db';
 import { type EpisodeTiming, timeEpisode } from '../agent-overhead';
+import { type PoolRun, runPoolRounds } from '../pool-rounds';
 import { ReferenceSolutionModel } from '../reference-solution-model';
 import type { BenchCommand } from '../shell-commands';
 import { type TraceStoreOptions, type TraceStoreTiming, timeTraceStore } from '../trace-store-timing';
-
-/** B4 in Chromium: one pool size's run. */
-export interface PoolRun {
-  size: number;
-  seconds: number;
-  outcomes: string[];
-}
 
 export interface ShellRound {
   /** Per command, in order: the round trip page → worker → just-bash → page. */
@@ -95,7 +89,7 @@ const studioBench = {
    * B4: `count` episodes through the page's episode workers, as the Run panel runs them (each episode's agent loop and
    * verifier in an episode worker, its sandbox a worker of that worker, the model on this page), at each pool size.
    */
-  async poolThroughput(count: number, sizes: number[]): Promise<{ taskCount: number; runs: PoolRun[] }> {
+  async poolThroughput(count: number, sizes: number[], rounds: number): Promise<{ taskCount: number; runs: PoolRun[] }> {
     // Tasks the reference solution can play and the browser's just-bash can run (no yq, no tar).
     const tasks = builtinSuite.tasks.filter((task) => task.solution && !task.requires?.length);
     const episodes: Episode[] = Array.from({ length: count }, (_, index) => ({ task: tasks[index % tasks.length], attempt: Math.floor(index / tasks.length) + 1 }));
@@ -107,13 +101,8 @@ const studioBench = {
     runner.prestart(most);
     const run = (concurrency: number, list: readonly Episode[]) => runEpisodes(list, { harness, harnessHash: hash, model, runEpisode: runner.run, concurrency });
     try {
-      await run(most, episodes.slice(0, 8)); // warm-up: the workers' code loaded
-      const runs: PoolRun[] = [];
-      for (const size of sizes) {
-        const started = performance.now();
-        const results = await run(size, episodes);
-        runs.push({ size, seconds: (performance.now() - started) / 1000, outcomes: results.map(({ result }) => result.outcome) });
-      }
+      const warmUp = () => run(most, episodes.slice(0, tasks.length));
+      const runs = await runPoolRounds(sizes, rounds, warmUp, async (size) => (await run(size, episodes)).map(({ result }) => result.outcome));
       return { taskCount: tasks.length, runs };
     } finally {
       runner.dispose();

@@ -15,6 +15,7 @@ import {
 } from '../../bench/figure.js';
 import { modelTime } from '../../bench/model-time.js';
 import { comparableOutput } from '../../bench/shell-commands.js';
+import { roundOrder, runPoolRounds, summarizeRounds } from '../../bench/pool-rounds.js';
 
 // The pure parts of `npm run bench`: statistics, PASS / MISS / SKIP, and bench/RESULTS.md. No timing is asserted.
 
@@ -141,5 +142,32 @@ describe('B1 output comparison between native bash and just-bash', () => {
     const justBash = 'total 11\ndrwxr-xr-x 1 user user     0 Jan  1 00:00 .\ndrwxr-xr-x 1 user user     0 Jan  1 00:00 ..\ndrwxr-xr-x 1 user user     0 Nov 30 02:58 deep/\n-rw-r--r-- 1 user user     4 Nov 30 02:58 f.txt\n';
     expect(comparableOutput('ls', native)).toBe(comparableOutput('ls', justBash));
     expect(comparableOutput('ls', native)).not.toBe(comparableOutput('ls', justBash.replace('f.txt', 'g.txt')));
+  });
+});
+
+describe('B4 pool rounds', () => {
+  it('rotates the sizes each round, so no pool size always runs first', () => {
+    expect([0, 1, 2, 3].map((round) => roundOrder([1, 2, 4], round))).toEqual([
+      [1, 2, 4],
+      [2, 4, 1],
+      [4, 1, 2],
+      [1, 2, 4],
+    ]);
+  });
+
+  it('warms up once, runs every size once per round and takes each size its median wall time', async () => {
+    const calls: string[] = [];
+    const runs = await runPoolRounds([1, 2], 3, async () => calls.push('warm-up'), async (size) => {
+      calls.push(`size ${size}`);
+      return [`outcome at ${size}`];
+    });
+    expect(calls).toEqual(['warm-up', 'size 1', 'size 2', 'size 2', 'size 1', 'size 1', 'size 2']);
+    expect(runs.map((run) => [run.size, run.round])).toEqual([[1, 0], [2, 0], [2, 1], [1, 1], [1, 2], [2, 2]]);
+    // Wall times as a loaded machine gives them: one slow outlier per size, which the median leaves out.
+    const timed = runs.map((run, index) => ({ ...run, seconds: [9, 2, 8, 3, 5, 4][index] }));
+    expect(summarizeRounds([1, 2], timed)).toEqual([
+      { size: 1, medianSeconds: 5, seconds: [9, 3, 5], outcomes: [['outcome at 1'], ['outcome at 1'], ['outcome at 1']] },
+      { size: 2, medianSeconds: 4, seconds: [2, 8, 4], outcomes: [['outcome at 2'], ['outcome at 2'], ['outcome at 2']] },
+    ]);
   });
 });
