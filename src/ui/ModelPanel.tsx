@@ -132,6 +132,11 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onChanged }: P
       show(next, `Deleted ${name(profile)}.${runs}`);
     });
 
+  const keepKeyForSession = (checked: boolean) => {
+    setKeyForSession(checked);
+    setMessage(undefined);
+  };
+
   const pickListedModel = (modelId: string) => update(form.provider === 'anthropic' ? { anthropicModel: modelId } : { model: modelId });
 
   const localActive = activeProfile !== undefined && isLocalProfile(activeProfile);
@@ -206,13 +211,7 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onChanged }: P
               <span>API key (optional; kept only in this browser)</span>
               <input type="password" autoComplete="off" value={form.apiKey} placeholder="not needed for local servers" onChange={(event) => update({ apiKey: event.target.value })} data-testid="model-api-key" />
             </label>
-            <label className="inline-check">
-              <input type="checkbox" checked={keyForSession} onChange={(event) => {
-                setKeyForSession(event.target.checked);
-                setMessage(undefined);
-              }} data-testid="model-key-session-only" />
-              <span>Keep the key for this session only (not stored in this browser; enter it again after closing the tab)</span>
-            </label>
+            <SessionOnlyKeyCheckbox checked={keyForSession} onChange={keepKeyForSession} />
             <label className="field">
               <span>Action protocol</span>
               <select value={form.actionProtocol} onChange={(event) => update({ actionProtocol: event.target.value as ActionProtocol })} data-testid="model-action-protocol">
@@ -220,10 +219,7 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onChanged }: P
                 <option value="json_action">JSON actions (small models)</option>
               </select>
             </label>
-            <label className="field">
-              <span>Parallel requests (calls at once; default 4)</span>
-              <input type="number" min={1} max={64} step={1} value={form.parallelRequests} placeholder="4" onChange={(event) => update({ parallelRequests: event.target.value })} data-testid="model-parallel-requests" />
-            </label>
+            <ParallelRequestsField value={form.parallelRequests} onChange={(parallelRequests) => update({ parallelRequests })} testId="model-parallel-requests" />
           </div>
         )}
 
@@ -238,21 +234,12 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onChanged }: P
                 <span>API key (kept only in this browser)</span>
                 <input type="password" autoComplete="off" value={form.anthropicApiKey} placeholder="sk-ant-…" onChange={(event) => update({ anthropicApiKey: event.target.value })} data-testid="anthropic-api-key" />
               </label>
-              <label className="inline-check">
-                <input type="checkbox" checked={keyForSession} onChange={(event) => {
-                  setKeyForSession(event.target.checked);
-                  setMessage(undefined);
-                }} data-testid="model-key-session-only" />
-                <span>Keep the key for this session only (not stored in this browser; enter it again after closing the tab)</span>
-              </label>
+              <SessionOnlyKeyCheckbox checked={keyForSession} onChange={keepKeyForSession} />
               <label className="field">
                 <span>Base URL (optional)</span>
                 <input type="url" value={form.anthropicBaseUrl} placeholder="https://api.anthropic.com" onChange={(event) => update({ anthropicBaseUrl: event.target.value })} data-testid="anthropic-base-url" />
               </label>
-              <label className="field">
-                <span>Parallel requests (calls at once; default 4)</span>
-                <input type="number" min={1} max={64} step={1} value={form.parallelRequests} placeholder="4" onChange={(event) => update({ parallelRequests: event.target.value })} data-testid="anthropic-parallel-requests" />
-              </label>
+              <ParallelRequestsField value={form.parallelRequests} onChange={(parallelRequests) => update({ parallelRequests })} testId="anthropic-parallel-requests" />
             </div>
             <p className="muted">
               The page calls the Messages API directly with native tool calls. Anthropic allows that from a browser only with its direct-access header, which the studio sends; the
@@ -318,5 +305,25 @@ export function ModelPanel({ db, profiles, activeProfile, loader, onChanged }: P
         )}
       </form>
     </Panel>
+  );
+}
+
+/** Under each API provider's key field: a key kept for this session is not stored in the browser. */
+function SessionOnlyKeyCheckbox({ checked, onChange }: { checked: boolean; onChange(checked: boolean): void }) {
+  return (
+    <label className="inline-check">
+      <input type="checkbox" checked={checked} onChange={(event) => onChange(event.target.checked)} data-testid="model-key-session-only" />
+      <span>Keep the key for this session only (not stored in this browser; enter it again after closing the tab)</span>
+    </label>
+  );
+}
+
+/** How many calls an API profile sends at once (`parallelRequestsOf`); a value out of range is refused on save. */
+function ParallelRequestsField({ value, onChange, testId }: { value: string; onChange(value: string): void; testId: string }) {
+  return (
+    <label className="field">
+      <span>Parallel requests (calls at once; default 4)</span>
+      <input type="number" min={1} max={64} step={1} value={value} placeholder="4" onChange={(event) => onChange(event.target.value)} data-testid={testId} />
+    </label>
   );
 }

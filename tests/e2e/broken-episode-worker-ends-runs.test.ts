@@ -1,8 +1,7 @@
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { builtinSuite } from '../../src/core/tasks/builtin/index.js';
-import { type ScriptedOpenAIServer, startScriptedOpenAIServer } from '../fixtures/scripted-openai-server.js';
-import { forwardConsole, saveOpenAIModel, type StudioUnderTest, startStudio, textOf } from './support.js';
+import { studioWithBrokenWorkerHost } from './broken-worker-host.js';
+import { textOf } from './support.js';
 
 /**
  * An episode worker (agent loop, tools and verifier of one episode) that cannot load, dies, or never answers must end
@@ -13,47 +12,11 @@ import { forwardConsole, saveOpenAIModel, type StudioUnderTest, startStudio, tex
 
 const EPISODE_HOST = /\/assets\/episode-host-[^/]+\.js$/;
 const TASK = builtinSuite.tasks.find((task) => !task.requires?.length)!;
-const row = `[data-testid="task-progress"][data-task-id="${TASK.id}"]`;
-
-let studio: StudioUnderTest | undefined;
-let model: ScriptedOpenAIServer | undefined;
-
-beforeAll(async () => {
-  model = await startScriptedOpenAIServer(() => ({ text: 'Looking around.', toolCalls: [{ name: 'shell', args: { command: 'ls' } }] }));
-  studio = await startStudio();
-});
-
-afterAll(async () => {
-  await studio?.close();
-  await model?.close();
-});
-
-/** A page of the app whose episode worker gets `hostCode` instead of its real code; `served` counts how often. */
-async function pageWithEpisodeHost(hostCode: string): Promise<{ page: Page; served: () => number }> {
-  const page = await studio!.context.newPage();
-  page.setDefaultTimeout(30_000);
-  forwardConsole(page);
-  let served = 0;
-  await page.route(EPISODE_HOST, async (route) => {
-    served += 1;
-    await route.fulfill({ status: 200, contentType: 'text/javascript', body: hostCode });
-  });
-  await page.goto(studio!.url);
-  await saveOpenAIModel(page, model!.baseUrl, 'scripted-e2e');
-  await page.getByTestId('tasks-select-none').click();
-  await page.getByTestId(`task-checkbox-${TASK.id}`).check();
-  return { page, served: () => served };
-}
-
-async function runAndWaitUntilIdle(page: Page): Promise<void> {
-  await page.getByTestId('run-button').click();
-  await page.locator(`${row}[data-status="done"]`).waitFor();
-  await page.locator('[data-testid="run-controls"][data-state="idle"]').waitFor();
-}
+const { row, pageWithHost, runAndWaitUntilIdle } = studioWithBrokenWorkerHost(EPISODE_HOST, TASK);
 
 describe('an episode worker that is broken', () => {
   it("cannot load its code: the episode ends infra_error with the worker's own error, and is saved so", async () => {
-    const { page, served } = await pageWithEpisodeHost('export const broken = ;\n');
+    const { page, served } = await pageWithHost('export const broken = ;\n');
     await runAndWaitUntilIdle(page);
     expect(await page.locator(row).getAttribute('data-outcome')).toBe('infra_error');
     expect(await textOf(page, `${row} [data-testid="task-progress-reason"]`)).toMatch(/^the episode worker failed: SyntaxError: Unexpected token/);
@@ -63,7 +26,7 @@ describe('an episode worker that is broken', () => {
   }, 90_000);
 
   it('dies after loading: the episode ends infra_error with the error it threw', async () => {
-    const { page, served } = await pageWithEpisodeHost("setTimeout(() => { throw new Error('the episode host crashed'); }, 0);\nexport {};\n");
+    const { page, served } = await pageWithHost("setTimeout(() => { throw new Error('the episode host crashed'); }, 0);\nexport {};\n");
     await runAndWaitUntilIdle(page);
     expect(await page.locator(row).getAttribute('data-outcome')).toBe('infra_error');
     expect(await textOf(page, `${row} [data-testid="task-progress-reason"]`)).toContain('the episode worker failed: Error: the episode host crashed');
@@ -72,7 +35,7 @@ describe('an episode worker that is broken', () => {
   }, 90_000);
 
   it('never finishes loading: Stop ends the episode at once, as stopped by the user', async () => {
-    const { page, served } = await pageWithEpisodeHost('await new Promise(() => {});\nexport {};\n');
+    const { page, served } = await pageWithHost('await new Promise(() => {});\nexport {};\n');
     await page.getByTestId('run-button').click();
     await page.locator(`${row}[data-status="running"]`).waitFor();
     await expect.poll(served).toBeGreaterThan(0);

@@ -1,8 +1,7 @@
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { builtinSuite } from '../../src/core/tasks/builtin/index.js';
-import { type ScriptedOpenAIServer, startScriptedOpenAIServer } from '../fixtures/scripted-openai-server.js';
-import { forwardConsole, saveOpenAIModel, type StudioUnderTest, startStudio, textOf } from './support.js';
+import { studioWithBrokenWorkerHost } from './broken-worker-host.js';
+import { textOf } from './support.js';
 
 /**
  * A sandbox worker that cannot load, dies, or never answers must not leave a run "running · step 0" for ever, a Stop
@@ -14,53 +13,17 @@ import { forwardConsole, saveOpenAIModel, type StudioUnderTest, startStudio, tex
 
 const SANDBOX_HOST = /\/assets\/sandbox-host-[^/]+\.js$/;
 const TASK = builtinSuite.tasks.find((task) => Object.keys(task.initialFiles).length > 0)!;
-const row = `[data-testid="task-progress"][data-task-id="${TASK.id}"]`;
-
-let studio: StudioUnderTest | undefined;
-let model: ScriptedOpenAIServer | undefined;
-
-beforeAll(async () => {
-  model = await startScriptedOpenAIServer(() => ({ text: 'Looking around.', toolCalls: [{ name: 'shell', args: { command: 'ls' } }] }));
-  studio = await startStudio();
-});
-
-afterAll(async () => {
-  await studio?.close();
-  await model?.close();
-});
-
-/** A page of the app whose sandbox worker gets `hostCode` instead of its real code; `served` counts how often. */
-async function pageWithSandboxHost(hostCode: string): Promise<{ page: Page; served: () => number }> {
-  const page = await studio!.context.newPage();
-  page.setDefaultTimeout(30_000);
-  forwardConsole(page);
-  let served = 0;
-  await page.route(SANDBOX_HOST, async (route) => {
-    served += 1;
-    await route.fulfill({ status: 200, contentType: 'text/javascript', body: hostCode });
-  });
-  await page.goto(studio!.url);
-  await saveOpenAIModel(page, model!.baseUrl, 'scripted-e2e');
-  await page.getByTestId('tasks-select-none').click();
-  await page.getByTestId(`task-checkbox-${TASK.id}`).check();
-  return { page, served: () => served };
-}
-
-async function runAndWaitUntilIdle(page: Page): Promise<void> {
-  await page.getByTestId('run-button').click();
-  await page.locator(`${row}[data-status="done"]`).waitFor();
-  await page.locator('[data-testid="run-controls"][data-state="idle"]').waitFor();
-}
+const { row, model, pageWithHost, runAndWaitUntilIdle } = studioWithBrokenWorkerHost(SANDBOX_HOST, TASK);
 
 describe('a sandbox worker that is broken', () => {
   it('cannot load its code: the run ends as infra_error with the worker\'s own error, and the suite check stops with it', async () => {
-    const requestsBefore = model!.requests.length;
-    const { page, served } = await pageWithSandboxHost('export const broken = ;\n');
+    const requestsBefore = model().requests.length;
+    const { page, served } = await pageWithHost('export const broken = ;\n');
     await runAndWaitUntilIdle(page);
     expect(await page.locator(row).getAttribute('data-outcome')).toBe('infra_error');
     expect(await textOf(page, `${row} [data-testid="task-progress-reason"]`)).toMatch(/^could not prepare the task: the sandbox worker failed: SyntaxError: Unexpected token/);
     // The task never reached the model: the only request is the run's tool-calling probe, sent before any task starts.
-    const sent = model!.requests.slice(requestsBefore);
+    const sent = model().requests.slice(requestsBefore);
     expect(sent.every((request) => JSON.stringify(request.messages).includes('Call the finish tool now.'))).toBe(true);
     // The run is saved with its outcome, not left running.
     await page.locator(`[data-testid="run-row"][data-task-id="${TASK.id}"][data-outcome="infra_error"]`).first().waitFor();
@@ -74,7 +37,7 @@ describe('a sandbox worker that is broken', () => {
   }, 90_000);
 
   it('dies after loading: the run ends as infra_error with the error it threw', async () => {
-    const { page, served } = await pageWithSandboxHost("setTimeout(() => { throw new Error('the sandbox host crashed'); }, 0);\nexport {};\n");
+    const { page, served } = await pageWithHost("setTimeout(() => { throw new Error('the sandbox host crashed'); }, 0);\nexport {};\n");
     await runAndWaitUntilIdle(page);
     expect(await page.locator(row).getAttribute('data-outcome')).toBe('infra_error');
     expect(await textOf(page, `${row} [data-testid="task-progress-reason"]`)).toContain('the sandbox worker failed: Error: the sandbox host crashed');
@@ -85,7 +48,7 @@ describe('a sandbox worker that is broken', () => {
   }, 90_000);
 
   it('never finishes loading and never answers: Stop stops the run at once', async () => {
-    const { page, served } = await pageWithSandboxHost('await new Promise(() => {});\nexport {};\n');
+    const { page, served } = await pageWithHost('await new Promise(() => {});\nexport {};\n');
     await page.getByTestId('run-button').click();
     await page.locator(`${row}[data-status="running"]`).waitFor();
     // The episode's worker has started its sandbox worker, which now loads for ever.

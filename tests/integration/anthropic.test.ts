@@ -1,31 +1,13 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnthropicModel, toAnthropicMessages } from '../../src/core/model/anthropic.js';
-import { collectResponse, type ModelRequest, type ModelStreamPart } from '../../src/core/model/types.js';
+import { type ChatModel, collectResponse, type ModelRequest } from '../../src/core/model/types.js';
+import { expectAbortAfterTheFirstTextEndsTheCall, expectBadResponseAfterTheTextSoFar, type Scenario, type ScenarioServer, shellAndReadFileTools, startScenarioServer, streamedParts, writeStreamSlowly } from '../fixtures/provider-scenario-server.js';
 
-/** What the fake Messages API saw, per scenario. */
-interface ReceivedRequest {
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: Record<string, unknown>;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** One Messages API event as the real server frames it: an `event:` line, then the same type in `data`. */
 const event = (payload: { type: string } & Record<string, unknown>) => `event: ${payload.type}\ndata: ${JSON.stringify(payload)}\n\n`;
 
-/** Writes each piece as its own TCP write, with a pause so the client reads them separately. */
-async function writeSlowly(response: ServerResponse, pieces: string[]): Promise<void> {
-  response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
-  response.flushHeaders();
-  for (const piece of pieces) {
-    if (response.destroyed) return;
-    response.write(piece);
-    await sleep(10);
-  }
-  response.end();
-}
+const writeSlowly = (response: ServerResponse, pieces: string[]) => writeStreamSlowly(response, pieces, { contentType: 'text/event-stream; charset=utf-8', pauseMs: 10 });
 
 const messageStart = event({
   type: 'message_start',
@@ -72,8 +54,6 @@ const httpError = (status: number, body: string) => (response: ServerResponse) =
   response.writeHead(status, { 'Content-Type': 'application/json' });
   response.end(body);
 };
-
-type Scenario = (response: ServerResponse, request: ReceivedRequest) => void | Promise<void>;
 
 const scenarios: Record<string, Scenario> = {
   tools: (response) => writeSlowly(response, toolUseStream),
@@ -140,42 +120,14 @@ const scenarios: Record<string, Scenario> = {
   },
 };
 
-let server: Server;
-let port: number;
-const received = new Map<string, ReceivedRequest[]>();
-
+let server: ScenarioServer;
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const bodyChunks: Buffer[] = [];
-    request.on('data', (data: Buffer) => bodyChunks.push(data));
-    request.on('end', () => {
-      const scenarioName = (request.url ?? '').split('/')[1] ?? '';
-      const entry: ReceivedRequest = {
-        path: request.url ?? '',
-        headers: request.headers,
-        body: JSON.parse(Buffer.concat(bodyChunks).toString('utf8')) as Record<string, unknown>,
-      };
-      received.set(scenarioName, [...(received.get(scenarioName) ?? []), entry]);
-      response.socket?.setNoDelay(true);
-      const scenario = scenarios[scenarioName];
-      if (!scenario) {
-        response.writeHead(404).end('no such scenario');
-        return;
-      }
-      void scenario(response, entry);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  server = await startScenarioServer(scenarios);
 });
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => server.close());
 
 function modelFor(scenario: string, options: { actionProtocol?: 'native_tools' | 'json_action'; maxTokens?: number } = {}) {
-  return new AnthropicModel({ baseUrl: `http://127.0.0.1:${port}/${scenario}/`, apiKey: 'sk-ant-test', model: 'claude-test', ...options });
+  return new AnthropicModel({ baseUrl: `http://127.0.0.1:${server.port}/${scenario}/`, apiKey: 'sk-ant-test', model: 'claude-test', ...options });
 }
 
 const request: ModelRequest = {
@@ -194,23 +146,16 @@ const request: ModelRequest = {
     { role: 'tool', content: '# Demo', toolCallId: 'toolu_2', toolName: 'read_file' },
     { role: 'user', content: 'Keep going.' },
   ],
-  tools: [
-    { name: 'shell', description: 'Run a shell command', parameters: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] } },
-    { name: 'read_file', description: 'Read a file', parameters: { type: 'object', properties: { path: { type: 'string' } } } },
-  ],
+  tools: shellAndReadFileTools('shell'),
   temperature: 0.2,
 };
 
-async function parts(model: AnthropicModel, modelRequest: ModelRequest = request, signal?: AbortSignal): Promise<ModelStreamPart[]> {
-  const result: ModelStreamPart[] = [];
-  for await (const part of model.stream(modelRequest, signal)) result.push(part);
-  return result;
-}
+const parts = (model: ChatModel, modelRequest: ModelRequest = request, signal?: AbortSignal) => streamedParts(model, modelRequest, signal);
 
 describe('AnthropicModel against a local Messages API server', () => {
   it('sends the key and version headers the browser needs, to /v1/messages', async () => {
     await parts(modelFor('tools'));
-    const sent = received.get('tools')!.at(-1)!;
+    const sent = server.received.get('tools')!.at(-1)!;
     expect(sent.path).toBe('/tools/v1/messages');
     expect(sent.headers['x-api-key']).toBe('sk-ant-test');
     expect(sent.headers['anthropic-version']).toBe('2023-06-01');
@@ -221,7 +166,7 @@ describe('AnthropicModel against a local Messages API server', () => {
 
   it('puts system text on top, sends tools with input_schema and merges tool results into one user turn', async () => {
     await parts(modelFor('tools'));
-    const body = received.get('tools')!.at(-1)!.body;
+    const body = server.received.get('tools')!.at(-1)!.body;
     expect(body.model).toBe('claude-test');
     expect(body.stream).toBe(true);
     expect(body.max_tokens).toBe(4096);
@@ -276,7 +221,7 @@ describe('AnthropicModel against a local Messages API server', () => {
 
   it('with json_action sends no tools and turns past calls and results into text', async () => {
     await parts(modelFor('tool-without-deltas', { actionProtocol: 'json_action', maxTokens: 1000 }), { ...request, maxOutputTokens: 300 });
-    const body = received.get('tool-without-deltas')!.at(-1)!.body;
+    const body = server.received.get('tool-without-deltas')!.at(-1)!.body;
     expect(body.tools).toBeUndefined();
     expect(body.max_tokens).toBe(300);
     const messages = body.messages as Array<{ role: string; content: Array<{ type: string; text: string }> }>;
@@ -318,11 +263,7 @@ describe('AnthropicModel against a local Messages API server', () => {
   });
 
   it('reports unparseable stream data as bad_response after the text that came before it', async () => {
-    const streamed = await parts(modelFor('garbage'));
-    expect(streamed[0]).toEqual({ type: 'text-delta', text: 'ok' });
-    expect(streamed[1]).toMatchObject({ type: 'usage', usage: { outputTokens: 1, estimated: true } });
-    expect(streamed[2]).toMatchObject({ type: 'error', error: { kind: 'bad_response' } });
-    expect(streamed).toHaveLength(3);
+    expectBadResponseAfterTheTextSoFar(await parts(modelFor('garbage')));
   });
 
   it('reports a body that is no event stream as bad_response', async () => {
@@ -340,17 +281,7 @@ describe('AnthropicModel against a local Messages API server', () => {
   });
 
   it('ends with kind aborted when the signal aborts mid-stream', async () => {
-    const controller = new AbortController();
-    const streamed: ModelStreamPart[] = [];
-    for await (const part of modelFor('hang').stream(request, controller.signal)) {
-      streamed.push(part);
-      if (part.type === 'text-delta') controller.abort();
-    }
-    expect(streamed).toEqual([
-      { type: 'text-delta', text: 'first' },
-      { type: 'usage', usage: expect.objectContaining({ outputTokens: 2, estimated: true }) },
-      { type: 'error', error: { kind: 'aborted', message: 'request aborted', retryable: false } },
-    ]);
+    await expectAbortAfterTheFirstTextEndsTheCall(modelFor('hang'), request);
   });
 
   it('uses the injected fetch and the default base URL', async () => {

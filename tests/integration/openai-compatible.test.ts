@@ -1,17 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAICompatibleModel, ServerSentEventParser } from '../../src/core/model/openai-compatible.js';
-import { collectResponse, type ModelRequest, type ModelStreamPart } from '../../src/core/model/types.js';
+import { type ChatModel, collectResponse, type ModelRequest } from '../../src/core/model/types.js';
+import { expectAbortAfterTheFirstTextEndsTheCall, expectBadResponseAfterTheTextSoFar, type Scenario, type ScenarioServer, shellAndReadFileTools, startScenarioServer, streamedParts, writeStreamSlowly } from '../fixtures/provider-scenario-server.js';
 
-/** What the fake server saw, per scenario. */
-interface ReceivedRequest {
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: Record<string, unknown>;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sse = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
 const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) => ({
   id: 'chatcmpl-1',
@@ -19,19 +12,7 @@ const chunk = (delta: Record<string, unknown>, finishReason: string | null = nul
   choices: [{ index: 0, delta, finish_reason: finishReason }],
 });
 
-/** Writes each piece as its own TCP write, with a pause so the client reads them separately. */
-async function writeSlowly(response: ServerResponse, pieces: string[]): Promise<void> {
-  response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
-  response.flushHeaders();
-  for (const piece of pieces) {
-    if (response.destroyed) return;
-    response.write(piece);
-    await sleep(15);
-  }
-  response.end();
-}
-
-type Scenario = (response: ServerResponse, request: ReceivedRequest) => void | Promise<void>;
+const writeSlowly = (response: ServerResponse, pieces: string[]) => writeStreamSlowly(response, pieces, { contentType: 'text/event-stream', pauseMs: 15 });
 
 const toolCallStream = (() => {
   const usageLine = sse({ id: 'chatcmpl-1', choices: [], usage: { prompt_tokens: 123, completion_tokens: 45, total_tokens: 168 } });
@@ -123,50 +104,24 @@ const scenarios: Record<string, Scenario> = {
   },
 };
 
-let server: Server;
-let port: number;
+let server: ScenarioServer;
 let closedPort: number;
-const received = new Map<string, ReceivedRequest[]>();
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const bodyChunks: Buffer[] = [];
-    request.on('data', (data: Buffer) => bodyChunks.push(data));
-    request.on('end', () => {
-      const scenarioName = (request.url ?? '').split('/')[1] ?? '';
-      const entry: ReceivedRequest = {
-        path: request.url ?? '',
-        headers: request.headers,
-        body: JSON.parse(Buffer.concat(bodyChunks).toString('utf8')) as Record<string, unknown>,
-      };
-      received.set(scenarioName, [...(received.get(scenarioName) ?? []), entry]);
-      response.socket?.setNoDelay(true);
-      const scenario = scenarios[scenarioName];
-      if (!scenario) {
-        response.writeHead(404).end('no such scenario');
-        return;
-      }
-      void scenario(response, entry);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  server = await startScenarioServer(scenarios);
 
   // A port that was just free: connecting to it is refused.
-  const probe = createServer();
+  const probe: Server = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   closedPort = (probe.address() as AddressInfo).port;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => server.close());
 
 function modelFor(scenario: string, options: { apiKey?: string; actionProtocol?: 'native_tools' | 'json_action' } = {}) {
   // Trailing slash on purpose: it must not produce `//chat/completions`.
-  return new OpenAICompatibleModel({ baseUrl: `http://127.0.0.1:${port}/${scenario}/v1/`, model: 'test-model', ...options });
+  return new OpenAICompatibleModel({ baseUrl: `http://127.0.0.1:${server.port}/${scenario}/v1/`, model: 'test-model', ...options });
 }
 
 const request: ModelRequest = {
@@ -176,18 +131,11 @@ const request: ModelRequest = {
     { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'bash', argumentsText: '{"command":"ls"}' }] },
     { role: 'tool', content: 'README.md\nsrc', toolCallId: 'call_1', toolName: 'bash' },
   ],
-  tools: [
-    { name: 'bash', description: 'Run a shell command', parameters: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'] } },
-    { name: 'read_file', description: 'Read a file', parameters: { type: 'object', properties: { path: { type: 'string' } } } },
-  ],
+  tools: shellAndReadFileTools('bash'),
   temperature: 0.2,
 };
 
-async function parts(model: OpenAICompatibleModel, modelRequest: ModelRequest = request, signal?: AbortSignal): Promise<ModelStreamPart[]> {
-  const result: ModelStreamPart[] = [];
-  for await (const part of model.stream(modelRequest, signal)) result.push(part);
-  return result;
-}
+const parts = (model: ChatModel, modelRequest: ModelRequest = request, signal?: AbortSignal) => streamedParts(model, modelRequest, signal);
 
 describe('OpenAICompatibleModel against a local chat-completions server', () => {
   it('streams text deltas, assembles split tool calls and reports usage', async () => {
@@ -204,14 +152,14 @@ describe('OpenAICompatibleModel against a local chat-completions server', () => 
     expect(calls[1].id).toMatch(/\S/);
     expect(streamed).toContainEqual({ type: 'usage', usage: { inputTokens: 123, outputTokens: 45 } });
     expect(streamed[streamed.length - 1]).toEqual({ type: 'response-end', finishReason: 'tool_calls' });
-    expect(model.id).toBe(`openai-compatible:test-model@http://127.0.0.1:${port}/tools/v1`);
+    expect(model.id).toBe(`openai-compatible:test-model@http://127.0.0.1:${server.port}/tools/v1`);
   });
 
   it('sends OpenAI-shaped messages and tools, and a bearer token only when a key is given', async () => {
     await parts(modelFor('tools', { apiKey: 'sk-test' }));
     await parts(modelFor('tools'));
     await parts(modelFor('tools', { apiKey: '' }));
-    const [withKey, withoutKey, emptyKey] = received.get('tools')!.slice(-3);
+    const [withKey, withoutKey, emptyKey] = server.received.get('tools')!.slice(-3);
 
     expect(withKey.path).toBe('/tools/v1/chat/completions');
     expect(withKey.headers.authorization).toBe('Bearer sk-test');
@@ -240,7 +188,7 @@ describe('OpenAICompatibleModel against a local chat-completions server', () => 
     const model = modelFor('text-no-usage', { actionProtocol: 'json_action' });
     const schema = { type: 'object', properties: { tool: { type: 'string' } } };
     await parts(model, { ...request, responseSchema: schema });
-    const body = received.get('text-no-usage')!.at(-1)!.body;
+    const body = server.received.get('text-no-usage')!.at(-1)!.body;
     expect(body.tools).toBeUndefined();
     // Not strict: the schema leaves `tool` optional, which OpenAI's strict mode refuses.
     expect(body.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'answer', schema, strict: false } });
@@ -296,11 +244,7 @@ describe('OpenAICompatibleModel against a local chat-completions server', () => 
   });
 
   it('reports unparseable stream data as bad_response after the text that came before it', async () => {
-    const streamed = await parts(modelFor('garbage'));
-    expect(streamed[0]).toEqual({ type: 'text-delta', text: 'ok' });
-    expect(streamed[1]).toMatchObject({ type: 'usage', usage: { outputTokens: 1, estimated: true } });
-    expect(streamed[2]).toMatchObject({ type: 'error', error: { kind: 'bad_response' } });
-    expect(streamed).toHaveLength(3);
+    expectBadResponseAfterTheTextSoFar(await parts(modelFor('garbage')));
   });
 
   it('turns an error object inside the stream into an error part', async () => {
@@ -314,26 +258,16 @@ describe('OpenAICompatibleModel against a local chat-completions server', () => 
   });
 
   it('ends with kind aborted when the signal aborts mid-stream', async () => {
-    const controller = new AbortController();
-    const streamed: ModelStreamPart[] = [];
-    for await (const part of modelFor('hang').stream(request, controller.signal)) {
-      streamed.push(part);
-      if (part.type === 'text-delta') controller.abort();
-    }
-    expect(streamed).toEqual([
-      { type: 'text-delta', text: 'first' },
-      { type: 'usage', usage: { inputTokens: expect.any(Number), outputTokens: 2, estimated: true } },
-      { type: 'error', error: { kind: 'aborted', message: 'request aborted', retryable: false } },
-    ]);
+    await expectAbortAfterTheFirstTextEndsTheCall(modelFor('hang'), request);
   });
 
   it('reports an already aborted signal without calling the server', async () => {
     const controller = new AbortController();
     controller.abort();
-    const before = received.get('tools')?.length ?? 0;
+    const before = server.received.get('tools')?.length ?? 0;
     const streamed = await parts(modelFor('tools'), request, controller.signal);
     expect(streamed).toEqual([{ type: 'error', error: { kind: 'aborted', message: 'request aborted', retryable: false } }]);
-    expect(received.get('tools')?.length ?? 0).toBe(before);
+    expect(server.received.get('tools')?.length ?? 0).toBe(before);
   });
 });
 

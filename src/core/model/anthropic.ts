@@ -1,7 +1,7 @@
-import { badResponse, errorFromHttpStatus, isContextOverflowText, isRecord, parseRetryAfter, redactError, redactSecrets, serverMessage, urlSecrets } from './errors.js';
-import { CallDeadline, type CallTimeouts, DEFAULT_CALL_TIMEOUTS, postModelRequest } from './http.js';
+import { badResponse, errorFromHttpStatus, isContextOverflowText, isRecord, parseRetryAfter, serverMessage, urlSecrets } from './errors.js';
+import { parseWholeResponse, readJsonEventStream, readJsonInsteadOfStream, runStreamedCall, type StreamAccumulator } from './event-stream-call.js';
+import { type CallDeadline, type CallTimeouts, DEFAULT_CALL_TIMEOUTS, postModelRequest } from './http.js';
 import { describeCalls, estimateRequestTokens, estimateTokens, toolResultText } from './openai-compatible.js';
-import { ServerSentEventParser } from './server-sent-events.js';
 import type { ActionProtocol, ChatMessage, ChatModel, ModelError, ModelRequest, ModelStreamPart, TokenUsage, ToolCall } from './types.js';
 
 /**
@@ -47,7 +47,7 @@ export class AnthropicModel implements ChatModel {
   private readonly apiKey: string;
   private readonly maxTokens: number;
   private readonly temperature?: number;
-  private readonly headers: Record<string, string>;
+  private readonly requestHeaders: Record<string, string>;
   private readonly fetchImpl: typeof fetch;
   private readonly timeouts: CallTimeouts;
   private readonly secrets: string[];
@@ -60,7 +60,14 @@ export class AnthropicModel implements ChatModel {
     this.apiKey = options.apiKey.trim();
     this.maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
     this.temperature = options.temperature;
-    this.headers = options.headers ?? {};
+    this.requestHeaders = {
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+      'x-api-key': this.apiKey,
+      'anthropic-version': ANTHROPIC_API_VERSION,
+      'anthropic-dangerous-direct-browser-access': 'true',
+      ...options.headers,
+    };
     // Looked up per call and never called as a method of another object: browsers throw "Illegal invocation" otherwise.
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.timeouts = { ...DEFAULT_CALL_TIMEOUTS, ...options.timeouts };
@@ -96,63 +103,29 @@ export class AnthropicModel implements ChatModel {
     return body;
   }
 
-  async *stream(request: ModelRequest, signal?: AbortSignal): AsyncIterable<ModelStreamPart> {
-    // The API echoes nothing secret, but a proxy in between may; nothing the user or a trace sees may carry the key.
-    for await (const part of this.streamParts(request, signal)) {
-      if (part.type === 'error') yield { type: 'error', error: redactError(part.error, this.secrets) };
-      else if (part.type === 'notice') yield { type: 'notice', message: redactSecrets(part.message, this.secrets) };
-      else yield part;
-    }
+  stream(request: ModelRequest, signal?: AbortSignal): AsyncIterable<ModelStreamPart> {
+    // The API echoes nothing secret, but a proxy in between may.
+    return runStreamedCall({ timeouts: this.timeouts, signal, secrets: this.secrets }, (deadline) => this.call(request, deadline));
   }
 
-  private async *streamParts(request: ModelRequest, signal?: AbortSignal): AsyncGenerator<ModelStreamPart> {
-    const deadline = new CallDeadline(this.timeouts, signal);
-    try {
-      if (deadline.stopped) {
-        yield { type: 'error', error: deadline.stoppedError() };
-        return;
-      }
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-        'x-api-key': this.apiKey,
-        'anthropic-version': ANTHROPIC_API_VERSION,
-        'anthropic-dangerous-direct-browser-access': 'true',
-        ...this.headers,
-      };
-
-      const posted = await postModelRequest({
-        fetch: this.fetchImpl,
-        url: `${this.baseUrl}/v1/messages`,
-        headers,
-        body: this.buildRequestBody(request),
-        deadline,
-        endpoint: this.baseUrl,
-        classifyHttpError: anthropicHttpError,
-      });
-      if (!posted.ok) {
-        yield { type: 'error', error: posted.error };
-        return;
-      }
-      const response = posted.response;
-
-      const contentType = response.headers.get('content-type') ?? '';
-      if (/json/i.test(contentType) && !/event-stream/i.test(contentType)) {
-        // A proxy that ignored `stream: true` and sent the whole message.
-        let text: string;
-        try {
-          text = await response.text();
-        } catch (error) {
-          yield { type: 'error', error: deadline.failure(error, 'reading the response failed') };
-          return;
-        }
-        yield* messageFromJsonText(text, request);
-        return;
-      }
-      yield* readEventStream(response, request, deadline);
-    } finally {
-      deadline.dispose();
+  private async *call(request: ModelRequest, deadline: CallDeadline): AsyncGenerator<ModelStreamPart> {
+    const posted = await postModelRequest({
+      fetch: this.fetchImpl,
+      url: `${this.baseUrl}/v1/messages`,
+      headers: this.requestHeaders,
+      body: this.buildRequestBody(request),
+      deadline,
+      endpoint: this.baseUrl,
+      classifyHttpError: anthropicHttpError,
+    });
+    if (!posted.ok) {
+      yield { type: 'error', error: posted.error };
+      return;
     }
+    const whole = await readJsonInsteadOfStream(posted.response, deadline);
+    if (whole === undefined) yield* readEventStream(posted.response, request, deadline);
+    else if (whole.ok) yield* messageFromJsonText(whole.text, request);
+    else yield { type: 'error', error: whole.error };
   }
 }
 
@@ -249,7 +222,7 @@ interface OpenBlock {
  * Folds Messages API stream events into parts. Text passes on at once; a tool call is emitted when its
  * block stops, with the `partial_json` pieces joined; usage and the end come with `message_stop`.
  */
-export class AnthropicStreamAccumulator {
+export class AnthropicStreamAccumulator implements StreamAccumulator {
   text = '';
   stopReason?: string;
   ended = false;
@@ -376,64 +349,23 @@ async function* readEventStream(response: Response, request: ModelRequest, deadl
     yield { type: 'error', error: badResponse('the response has no body') };
     return;
   }
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  const parser = new ServerSentEventParser();
-  try {
-    while (!accumulator.ended) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (error) {
-        yield* accumulator.failure(request, deadline.failure(error, 'the stream broke off'));
-        return;
-      }
-      deadline.activity();
-      const text = chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true });
-      const events = chunk.done ? [...parser.push(text), ...parser.end()] : parser.push(text);
-      for (const data of events) {
-        let payload: unknown;
-        try {
-          payload = JSON.parse(data);
-        } catch {
-          yield* accumulator.failure(request, badResponse(`unparseable stream data: ${data.slice(0, 200)}`));
-          return;
-        }
-        for (const part of accumulator.push(payload)) {
-          if (part.type === 'error') {
-            yield* accumulator.failure(request, part.error);
-            return;
-          }
-          yield part;
-        }
-        if (accumulator.ended) break;
-      }
-      if (chunk.done) break;
-    }
-  } finally {
-    // A consumer may stop early; the server may also keep the connection open.
-    reader.cancel().catch(() => {});
-  }
-  if (deadline.stopped) {
-    yield* accumulator.failure(request, deadline.stoppedError());
-    return;
-  }
+  const read = yield* readJsonEventStream(response.body, { request, deadline, accumulator, answerEnded: () => accumulator.ended });
+  if (read.outcome === 'failed') return;
   if (!accumulator.ended) {
-    const message = parser.sawData ? 'the stream ended before message_stop' : 'the response is not a Messages API event stream';
-    yield* accumulator.failure(request, parser.sawData ? { kind: 'network', message, retryable: true } : badResponse(message));
+    const message = read.outcome === 'events' ? 'the stream ended before message_stop' : 'the response is not a Messages API event stream';
+    yield* accumulator.failure(request, read.outcome === 'events' ? { kind: 'network', message, retryable: true } : badResponse(message));
     return;
   }
   yield* accumulator.finish(request);
 }
 
 function* messageFromJsonText(text: string, request: ModelRequest): Generator<ModelStreamPart> {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(text);
-  } catch {
-    yield { type: 'error', error: badResponse(`response is neither SSE nor JSON: ${text.slice(0, 200)}`) };
+  const parsed = parseWholeResponse(text);
+  if (!parsed.ok) {
+    yield { type: 'error', error: parsed.error };
     return;
   }
+  const payload = parsed.payload;
   if (isRecord(payload) && payload.type === 'error') {
     yield { type: 'error', error: errorFromEvent(payload.error) };
     return;

@@ -1,6 +1,6 @@
-import { badResponse, errorFromHttpStatus, isContextOverflowText, isRecord, redactError, redactSecrets, urlSecrets } from './errors.js';
-import { CallDeadline, type CallTimeouts, DEFAULT_CALL_TIMEOUTS, postModelRequest } from './http.js';
-import { ServerSentEventParser } from './server-sent-events.js';
+import { badResponse, errorFromHttpStatus, isContextOverflowText, isRecord, urlSecrets } from './errors.js';
+import { parseWholeResponse, readJsonEventStream, readJsonInsteadOfStream, runStreamedCall, type StreamAccumulator } from './event-stream-call.js';
+import { type CallDeadline, type CallTimeouts, DEFAULT_CALL_TIMEOUTS, postModelRequest } from './http.js';
 import type {
   ActionProtocol,
   ChatMessage,
@@ -52,7 +52,7 @@ export class OpenAICompatibleModel implements ChatModel {
   readonly baseUrl: string;
   readonly model: string;
   private readonly apiKey: string;
-  private readonly headers: Record<string, string>;
+  private readonly requestHeaders: Record<string, string>;
   private readonly fetchImpl: typeof fetch;
   private readonly temperature?: number;
   private readonly timeouts: CallTimeouts;
@@ -65,7 +65,12 @@ export class OpenAICompatibleModel implements ChatModel {
     this.id = `openai-compatible:${options.model}@${this.baseUrl}`;
     this.actionProtocol = options.actionProtocol ?? 'native_tools';
     this.apiKey = options.apiKey?.trim() ?? '';
-    this.headers = options.headers ?? {};
+    this.requestHeaders = {
+      'Content-Type': 'application/json',
+      Accept: 'text/event-stream, application/json',
+      ...(this.apiKey !== '' ? { Authorization: `Bearer ${this.apiKey}` } : {}),
+      ...options.headers,
+    };
     // Looked up per call and never called as a method of another object: browsers throw "Illegal invocation" otherwise.
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.temperature = options.temperature;
@@ -113,76 +118,44 @@ export class OpenAICompatibleModel implements ChatModel {
     return body;
   }
 
-  async *stream(request: ModelRequest, signal?: AbortSignal): AsyncIterable<ModelStreamPart> {
-    // Servers echo keys back in error bodies; nothing the user or a trace sees may carry one.
-    for await (const part of this.streamParts(request, signal)) {
-      if (part.type === 'error') yield { type: 'error', error: redactError(part.error, this.secrets) };
-      else if (part.type === 'notice') yield { type: 'notice', message: redactSecrets(part.message, this.secrets) };
-      else yield part;
-    }
+  stream(request: ModelRequest, signal?: AbortSignal): AsyncIterable<ModelStreamPart> {
+    return runStreamedCall({ timeouts: this.timeouts, signal, secrets: this.secrets }, (deadline) => this.call(request, deadline));
   }
 
-  private async *streamParts(request: ModelRequest, signal?: AbortSignal): AsyncGenerator<ModelStreamPart> {
-    const deadline = new CallDeadline(this.timeouts, signal);
-    try {
-      if (deadline.stopped) {
-        yield { type: 'error', error: deadline.stoppedError() };
-        return;
-      }
-      const headers: Record<string, string> = {
-        'Content-Type': 'application/json',
-        Accept: 'text/event-stream, application/json',
+  private async *call(request: ModelRequest, deadline: CallDeadline): AsyncGenerator<ModelStreamPart> {
+    const sendsSchema = request.responseSchema !== undefined && (this.actionProtocol === 'json_action' || request.tools.length === 0);
+    let posted: Awaited<ReturnType<typeof postModelRequest>>;
+    while (true) {
+      const mode = this.structuredOutput;
+      posted = await postModelRequest({
+        fetch: this.fetchImpl,
+        url: `${this.baseUrl}/chat/completions`,
+        headers: this.requestHeaders,
+        body: this.buildRequestBody(request, mode),
+        deadline,
+        endpoint: this.baseUrl,
+        classifyHttpError: errorFromHttpStatus,
+      });
+      if (posted.ok || !sendsSchema || mode === 'prompt_only' || !refusesResponseFormat(posted.error)) break;
+      const next: StructuredOutputMode = mode === 'json_schema' ? 'json_object' : 'prompt_only';
+      this.structuredOutput = next;
+      yield {
+        type: 'notice',
+        message:
+          next === 'json_object'
+            ? `the server refused response_format json_schema (${posted.error.message}); asking for a JSON object (json_object) instead, so the answer's shape is held by the prompt alone`
+            : `the server refused response_format json_object too (${posted.error.message}); the answer's JSON is asked for in the prompt only`,
       };
-      if (this.apiKey !== '') headers.Authorization = `Bearer ${this.apiKey}`;
-      Object.assign(headers, this.headers);
-
-      const sendsSchema = request.responseSchema !== undefined && (this.actionProtocol === 'json_action' || request.tools.length === 0);
-      let posted: Awaited<ReturnType<typeof postModelRequest>>;
-      while (true) {
-        const mode = this.structuredOutput;
-        posted = await postModelRequest({
-          fetch: this.fetchImpl,
-          url: `${this.baseUrl}/chat/completions`,
-          headers,
-          body: this.buildRequestBody(request, mode),
-          deadline,
-          endpoint: this.baseUrl,
-          classifyHttpError: errorFromHttpStatus,
-        });
-        if (posted.ok || !sendsSchema || mode === 'prompt_only' || !refusesResponseFormat(posted.error)) break;
-        const next: StructuredOutputMode = mode === 'json_schema' ? 'json_object' : 'prompt_only';
-        this.structuredOutput = next;
-        yield {
-          type: 'notice',
-          message:
-            next === 'json_object'
-              ? `the server refused response_format json_schema (${posted.error.message}); asking for a JSON object (json_object) instead, so the answer's shape is held by the prompt alone`
-              : `the server refused response_format json_object too (${posted.error.message}); the answer's JSON is asked for in the prompt only`,
-        };
-      }
-      if (!posted.ok) {
-        yield { type: 'error', error: posted.error };
-        return;
-      }
-      const response = posted.response;
-
-      const accumulator = new ChatCompletionAccumulator();
-      const contentType = response.headers.get('content-type') ?? '';
-      if (/json/i.test(contentType) && !/event-stream/i.test(contentType)) {
-        let text: string;
-        try {
-          text = await response.text();
-        } catch (error) {
-          yield* accumulator.failure(request, deadline.failure(error, 'reading the response failed'));
-          return;
-        }
-        yield* completionFromJsonText(text, accumulator, request);
-        return;
-      }
-      yield* readEventStream(response, accumulator, request, deadline);
-    } finally {
-      deadline.dispose();
     }
+    if (!posted.ok) {
+      yield { type: 'error', error: posted.error };
+      return;
+    }
+    const accumulator = new ChatCompletionAccumulator();
+    const whole = await readJsonInsteadOfStream(posted.response, deadline);
+    if (whole === undefined) yield* readEventStream(posted.response, accumulator, request, deadline);
+    else if (whole.ok) yield* completionFromJsonText(whole.text, accumulator, request);
+    else yield* accumulator.failure(request, whole.error);
   }
 }
 
@@ -231,66 +204,11 @@ async function* readEventStream(response: Response, accumulator: ChatCompletionA
     yield* completionFromJsonText('', accumulator, request);
     return;
   }
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  const parser = new ServerSentEventParser();
-  // Kept only while no `data:` line has been seen, for servers that send JSON under a wrong content-type.
-  const rawPieces: string[] = [];
-  let rawLength = 0;
-  let done = false;
-  try {
-    while (!done) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (error) {
-        yield* accumulator.failure(request, deadline.failure(error, 'the stream broke off'));
-        return;
-      }
-      deadline.activity();
-      const text = chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true });
-      if (!parser.sawData && rawLength < 4_000_000) {
-        rawPieces.push(text);
-        rawLength += text.length;
-      }
-      const events = chunk.done ? [...parser.push(text), ...parser.end()] : parser.push(text);
-      for (const data of events) {
-        if (data.trim() === '[DONE]') {
-          done = true;
-          break;
-        }
-        let payload: unknown;
-        try {
-          payload = JSON.parse(data);
-        } catch {
-          yield* accumulator.failure(request, badResponse(`unparseable stream data: ${data.slice(0, 200)}`));
-          return;
-        }
-        const parts = accumulator.push(payload);
-        for (const part of parts) {
-          if (part.type === 'error') {
-            yield* accumulator.failure(request, part.error);
-            return;
-          }
-          yield part;
-        }
-      }
-      if (chunk.done) done = true;
-    }
-  } finally {
-    // Servers may hold the connection open after [DONE]; a consumer may also stop early. Cancelling also tells
-    // llama.cpp's server to stop generating.
-    reader.cancel().catch(() => {});
-  }
-  if (deadline.stopped) {
-    yield* accumulator.failure(request, deadline.stoppedError());
-    return;
-  }
-  if (!parser.sawData) {
-    yield* completionFromJsonText(rawPieces.join(''), accumulator, request);
-    return;
-  }
-  yield* accumulator.finish(request);
+  const read = yield* readJsonEventStream(response.body, { request, deadline, accumulator, isEndMarker: (data) => data.trim() === '[DONE]' });
+  if (read.outcome === 'failed') return;
+  // A server that sent a JSON completion under a wrong content-type.
+  if (read.outcome === 'no-events') yield* completionFromJsonText(read.text, accumulator, request);
+  else yield* accumulator.finish(request);
 }
 
 /** Map the provider-neutral conversation to OpenAI chat messages. */
@@ -383,7 +301,7 @@ interface PartialToolCall {
  * Folds chat-completion chunks (streamed deltas or one full completion) into stream parts.
  * Text is passed on at once; tool calls are assembled by `index` and emitted by `finish`.
  */
-export class ChatCompletionAccumulator {
+export class ChatCompletionAccumulator implements StreamAccumulator {
   text = '';
   finishReason?: string;
   usage?: TokenUsage;
@@ -482,13 +400,12 @@ function* completionFromJsonText(text: string, accumulator: ChatCompletionAccumu
     yield* accumulator.finish(request);
     return;
   }
-  let payload: unknown;
-  try {
-    payload = JSON.parse(text);
-  } catch {
-    yield { type: 'error', error: badResponse(`response is neither SSE nor JSON: ${text.slice(0, 200)}`) };
+  const parsed = parseWholeResponse(text);
+  if (!parsed.ok) {
+    yield { type: 'error', error: parsed.error };
     return;
   }
+  const payload = parsed.payload;
   if (isRecord(payload) && payload.error === undefined && !Array.isArray(payload.choices)) {
     yield { type: 'error', error: badResponse(`completion has no choices: ${text.slice(0, 200)}`) };
     return;

@@ -29,10 +29,9 @@ export function importHarborTask(folder: TaskFolder): TaskImport {
   const notes: string[] = [];
   const fail = (reason: string): TaskImport => ({ ok: false, id, reason, notes });
 
-  if (folder.binary.has('task.toml')) return fail('task.toml is not UTF-8 text');
-  const toml = parseTomlBounded(folder.files.get('task.toml') ?? '', 'task.toml');
-  if (!toml.ok) return fail(toml.message);
-  const config = table(toml.value);
+  const definition = definitionOf(folder, 'task.toml', parseTomlBounded);
+  if (!definition.ok) return fail(definition.reason);
+  const config = definition.config;
   const metadata = table(config.metadata);
   if (folder.binary.has('instruction.md')) return fail('instruction.md is not text (it holds NUL bytes); save it as UTF-8 text');
   const instructionText = folder.files.get('instruction.md');
@@ -94,9 +93,7 @@ export function importHarborTask(folder: TaskFolder): TaskImport {
     requires: ['bash', 'coreutils'],
   };
   if (!task.solution) notes.push('no solution/solve.sh: the task cannot be checked for soundness');
-  notes.push(...browserNotes(task));
-  task.requires = [...(task.requires ?? []), ...commandsTheBrowserLacks(task)];
-  return { ok: true, task, notes };
+  return imported(task, notes);
 }
 
 /**
@@ -108,10 +105,9 @@ export function importTerminalBenchTask(folder: TaskFolder): TaskImport {
   const notes: string[] = [];
   const fail = (reason: string): TaskImport => ({ ok: false, id, reason, notes });
 
-  if (folder.binary.has('task.yaml')) return fail('task.yaml is not UTF-8 text');
-  const yaml = parseYamlBounded(folder.files.get('task.yaml') ?? '', 'task.yaml');
-  if (!yaml.ok) return fail(yaml.message);
-  const config = table(yaml.value);
+  const definition = definitionOf(folder, 'task.yaml', parseYamlBounded);
+  if (!definition.ok) return fail(definition.reason);
+  const config = definition.config;
   const instructionText = instructionOf(config);
   if (!instructionText) return fail('task.yaml has no instruction');
 
@@ -119,8 +115,9 @@ export function importTerminalBenchTask(folder: TaskFolder): TaskImport {
   if (compose) return fail(compose);
   const dockerfile = folder.files.get('Dockerfile');
   if (dockerfile === undefined) notes.push(`no Dockerfile: the task starts from an empty ${SANDBOX_WORKDIR}`);
-  const definition = /^(task\.yaml|Dockerfile|docker-compose\.ya?ml|run-tests\.sh|solution\.(sh|yaml)|tests\/.*|solution\/.*)$/;
-  const context = contextOf(folder, '', (path) => !definition.test(path));
+  // The files that define the task, not its build context.
+  const definitionFiles = /^(task\.yaml|Dockerfile|docker-compose\.ya?ml|run-tests\.sh|solution\.(sh|yaml)|tests\/.*|solution\/.*)$/;
+  const context = contextOf(folder, '', (path) => !definitionFiles.test(path));
   const replay = dockerfile === undefined ? emptyReplay() : replayDockerfile(dockerfile, context, 'Dockerfile');
   notes.push(...replay.notes);
   if (replay.unsupported.length) return fail(replay.unsupported.join('; '));
@@ -171,9 +168,7 @@ export function importTerminalBenchTask(folder: TaskFolder): TaskImport {
     tags: stringList(metadata.tags),
     requires: ['bash', 'coreutils'],
   };
-  notes.push(...browserNotes(task));
-  task.requires = [...(task.requires ?? []), ...commandsTheBrowserLacks(task)];
-  return { ok: true, task, notes };
+  return imported(task, notes);
 }
 
 /**
@@ -219,6 +214,27 @@ status=$?
 [ "$status" -eq 0 ] || echo "FAIL: run-tests.sh exited with status $status"
 exit $status
 `;
+}
+
+/** The task's definition file (task.toml, task.yaml) as a table, or why it cannot be read. */
+function definitionOf(
+  folder: TaskFolder,
+  path: string,
+  parse: typeof parseTomlBounded,
+): { ok: true; config: Record<string, unknown> } | { ok: false; reason: string } {
+  if (folder.binary.has(path)) return { ok: false, reason: `${path} is not UTF-8 text` };
+  const parsed = parse(folder.files.get(path) ?? '', path);
+  return parsed.ok ? { ok: true, config: table(parsed.value) } : { ok: false, reason: parsed.message };
+}
+
+/**
+ * A task read in full: it also requires each command its scripts call that the page's sandbox lacks, with a note
+ * saying so (it still runs in Node and the CLI).
+ */
+function imported(task: Task, notes: string[]): TaskImport {
+  notes.push(...browserNotes(task));
+  task.requires = [...(task.requires ?? []), ...commandsTheBrowserLacks(task)];
+  return { ok: true, task, notes };
 }
 
 /** The task's working directory and environment from its image: set only when they differ from the defaults. */
