@@ -1,7 +1,8 @@
 import { badResponse, errorFromHttpStatus, isContextOverflowText, isRecord, parseRetryAfter, serverMessage, urlSecrets } from './errors.js';
 import { parseWholeResponse, readJsonEventStream, readJsonInsteadOfStream, runStreamedCall, type StreamAccumulator } from './event-stream-call.js';
 import { type CallDeadline, type CallTimeouts, DEFAULT_CALL_TIMEOUTS, postModelRequest } from './http.js';
-import { describeCalls, estimateRequestTokens, estimateTokens, toolResultText } from './openai-compatible.js';
+import { describeCalls, toolResultText } from './prompt-text.js';
+import { estimateRequestTokens, estimateTokens } from './token-estimate.js';
 import type { ActionProtocol, ChatMessage, ChatModel, ModelError, ModelRequest, ModelStreamPart, TokenUsage, ToolCall } from './types.js';
 
 /**

@@ -1,6 +1,7 @@
 import { abortedError } from './errors.js';
 import { CallDeadline, type CallTimeouts } from './http.js';
-import { ChatCompletionAccumulator, describeCalls, toolResultText } from './openai-compatible.js';
+import { ChatCompletionAccumulator } from './chat-completion-accumulator.js';
+import { describeCalls, toolResultText } from './prompt-text.js';
 import { isWorkerFailedError } from '../worker-failure.js';
 import type { ActionProtocol, ChatMessage, ChatModel, ModelError, ModelRequest, ModelStreamPart } from './types.js';
 

@@ -1,6 +1,6 @@
 import { abortedError, isContextOverflowText, isRecord } from './errors.js';
 import { CallDeadline, type CallTimeouts } from './http.js';
-import { ChatCompletionAccumulator } from './openai-compatible.js';
+import { ChatCompletionAccumulator } from './chat-completion-accumulator.js';
 import { isWorkerFailedError } from '../worker-failure.js';
 import type { ActionProtocol, ChatModel, ModelError, ModelRequest, ModelStreamPart } from './types.js';
 import { IN_PAGE_CALL_TIMEOUTS, toWebLLMMessages } from './webllm.js';
