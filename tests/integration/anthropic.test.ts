@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnthropicModel, toAnthropicMessages } from '../../src/core/model/anthropic.js';
 import { type ChatModel, collectResponse, type ModelRequest } from '../../src/core/model/types.js';
-import { expectAbortAfterTheFirstTextEndsTheCall, expectBadResponseAfterTheTextSoFar, type Scenario, type ScenarioServer, shellAndReadFileTools, startScenarioServer, streamedParts, writeStreamSlowly } from '../fixtures/provider-scenario-server.js';
+import { expectAbortAfterTheFirstTextEndsTheCall, expectAbortWhileReadingAJsonBodyCountsTheRequest, expectBadResponseAfterTheTextSoFar, type Scenario, type ScenarioServer, shellAndReadFileTools, stalledJsonBody, startScenarioServer, streamedParts, writeStreamSlowly } from '../fixtures/provider-scenario-server.js';
 
 /** One Messages API event as the real server frames it: an `event:` line, then the same type in `data`. */
 const event = (payload: { type: string } & Record<string, unknown>) => `event: ${payload.type}\ndata: ${JSON.stringify(payload)}\n\n`;
@@ -56,6 +56,7 @@ const httpError = (status: number, body: string) => (response: ServerResponse) =
 };
 
 const scenarios: Record<string, Scenario> = {
+  'stalled-json': stalledJsonBody,
   tools: (response) => writeSlowly(response, toolUseStream),
   'tool-without-deltas': (response) =>
     writeSlowly(response, [
@@ -126,7 +127,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function modelFor(scenario: string, options: { actionProtocol?: 'native_tools' | 'json_action'; maxTokens?: number } = {}) {
+function modelFor(scenario: string, options: { actionProtocol?: 'native_tools' | 'json_action'; maxTokens?: number; fetch?: typeof fetch } = {}) {
   return new AnthropicModel({ baseUrl: `http://127.0.0.1:${server.port}/${scenario}/`, apiKey: 'sk-ant-test', model: 'claude-test', ...options });
 }
 
@@ -282,6 +283,10 @@ describe('AnthropicModel against a local Messages API server', () => {
 
   it('ends with kind aborted when the signal aborts mid-stream', async () => {
     await expectAbortAfterTheFirstTextEndsTheCall(modelFor('hang'), request);
+  });
+
+  it('counts what the request cost when it is aborted while reading a whole-JSON answer', async () => {
+    await expectAbortWhileReadingAJsonBodyCountsTheRequest((fetchImpl) => modelFor('stalled-json', { fetch: fetchImpl }), request);
   });
 
   it('uses the injected fetch and the default base URL', async () => {

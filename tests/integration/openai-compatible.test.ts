@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAICompatibleModel, ServerSentEventParser } from '../../src/core/model/openai-compatible.js';
 import { type ChatModel, collectResponse, type ModelRequest } from '../../src/core/model/types.js';
-import { expectAbortAfterTheFirstTextEndsTheCall, expectBadResponseAfterTheTextSoFar, type Scenario, type ScenarioServer, shellAndReadFileTools, startScenarioServer, streamedParts, writeStreamSlowly } from '../fixtures/provider-scenario-server.js';
+import { expectAbortAfterTheFirstTextEndsTheCall, expectAbortWhileReadingAJsonBodyCountsTheRequest, expectBadResponseAfterTheTextSoFar, type Scenario, type ScenarioServer, shellAndReadFileTools, stalledJsonBody, startScenarioServer, streamedParts, writeStreamSlowly } from '../fixtures/provider-scenario-server.js';
 
 const sse = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
 const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) => ({
@@ -41,6 +41,7 @@ const toolCallStream = (() => {
 })();
 
 const scenarios: Record<string, Scenario> = {
+  'stalled-json': stalledJsonBody,
   tools: (response) => writeSlowly(response, toolCallStream),
   'text-no-usage': (response) =>
     writeSlowly(response, [
@@ -119,7 +120,7 @@ beforeAll(async () => {
 
 afterAll(() => server.close());
 
-function modelFor(scenario: string, options: { apiKey?: string; actionProtocol?: 'native_tools' | 'json_action' } = {}) {
+function modelFor(scenario: string, options: { apiKey?: string; actionProtocol?: 'native_tools' | 'json_action'; fetch?: typeof fetch } = {}) {
   // Trailing slash on purpose: it must not produce `//chat/completions`.
   return new OpenAICompatibleModel({ baseUrl: `http://127.0.0.1:${server.port}/${scenario}/v1/`, model: 'test-model', ...options });
 }
@@ -259,6 +260,10 @@ describe('OpenAICompatibleModel against a local chat-completions server', () => 
 
   it('ends with kind aborted when the signal aborts mid-stream', async () => {
     await expectAbortAfterTheFirstTextEndsTheCall(modelFor('hang'), request);
+  });
+
+  it('counts what the request cost when it is aborted while reading a whole-JSON answer', async () => {
+    await expectAbortWhileReadingAJsonBodyCountsTheRequest((fetchImpl) => modelFor('stalled-json', { fetch: fetchImpl }), request);
   });
 
   it('reports an already aborted signal without calling the server', async () => {

@@ -126,7 +126,8 @@ export class AnthropicModel implements ChatModel {
     const whole = await readJsonInsteadOfStream(posted.response, deadline);
     if (whole === undefined) yield* readEventStream(posted.response, request, deadline);
     else if (whole.ok) yield* messageFromJsonText(whole.text, request);
-    else yield { type: 'error', error: whole.error };
+    // The request was sent: what it cost still counts against a token budget.
+    else yield* new AnthropicStreamAccumulator().failure(request, whole.error);
   }
 }
 
